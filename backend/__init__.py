@@ -1,0 +1,1 @@
+"""The case backend: the system of record for social-assistance applications."""

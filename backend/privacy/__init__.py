@@ -1,0 +1,1 @@
+"""Personal data handling: ID-number rules, encryption, masking and log redaction."""

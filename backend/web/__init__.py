@@ -1,0 +1,1 @@
+"""Pages for people: the web chat page (and, later, the staff console)."""
