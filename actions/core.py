@@ -1,0 +1,1 @@
+"""Placeholder so the action server has a module to load."""

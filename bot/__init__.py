@@ -1,0 +1,1 @@
+"""The Rasa assistant: domain, endpoints, custom NLU components and channels."""

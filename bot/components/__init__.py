@@ -1,0 +1,1 @@
+"""Custom Rasa graph components used by the project's `config.yml`."""
