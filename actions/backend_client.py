@@ -119,6 +119,10 @@ class BackendClient:
                                   params={"channel_user": channel_user},
                                   idempotency_key=f"submit-{case_no}")
 
+    async def withdraw(self, case_no: str, channel_user: str, reason: str) -> dict[str, Any]:
+        return await self.request("POST", f"/cases/{case_no}/withdraw", json={
+            "channel_user": channel_user, "reason": reason}, idempotency_key=f"withdraw-{case_no}")
+
     async def cases_of(self, channel_user: str) -> list[dict[str, Any]]:
         body = await self.request("GET", "/cases", params={"channel_user": channel_user})
         return body["items"]

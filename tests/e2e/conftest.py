@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,6 +43,8 @@ class Chat:
                                     {"sender": self.sender, "message": text})
         assert status == 200, replies
         self.transcript.append((text, [r.get("text", "") for r in replies]))
+        if os.environ.get("E2E_VERBOSE"):
+            print(f"\n> {text}\n" + "\n".join(f"< {r.get('text', '')}" for r in replies))
         return replies
 
     def text(self, message: str) -> str:

@@ -77,7 +77,7 @@ class Stack:
         _wait(ready_url, process, log_path, seconds)
 
     def start_backend(self) -> None:
-        port = free_port()
+        port = int(self.backend_url.rsplit(":", 1)[1]) if self.backend_url else free_port()
         self.backend_url = f"http://127.0.0.1:{port}"
         self.env["BACKEND_URL"] = self.backend_url
         self._start("backend", [str(BACKEND_PY), "-m", "backend", "serve", "--port", str(port)],

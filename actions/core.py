@@ -1,1 +1,0 @@
-"""Placeholder so the action server has a module to load."""
