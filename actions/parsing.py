@@ -162,7 +162,8 @@ def find_district(text: str) -> str | None:
 
 _NAME_PREFIXES = ("我的名字叫", "我的名字是", "名字叫", "名字是", "我叫", "我是", "姓名是", "姓名",
                   "叫做", "叫", "他叫", "她叫", "申请人叫", "申请人是", "申请人")
-_NAME = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff·•]{1,14}$")
+# Han names have two to six characters; transliterated minority names join parts with "·".
+_NAME = re.compile(r"^([\u4e00-\u9fff]{2,6}|[\u4e00-\u9fff]{1,8}([·•][\u4e00-\u9fff]{1,8}){1,3})$")
 
 
 def clean_name(text: str) -> str | None:
