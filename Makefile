@@ -4,7 +4,7 @@ BACKEND_PY := .venv/backend/bin/python
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: setup test run train lint nlu-eval bench-backend bench-nlu lock
+.PHONY: setup test run train lint nlu-eval bench-backend bench-nlu bench-conversation lock
 
 setup:  ## create both envs (idempotent) and a local .env with fresh secrets
 	@mkdir -p var
@@ -24,6 +24,12 @@ train:  ## train the Rasa model if config or data changed (cached under models/)
 
 lint:
 	@.venv/backend/bin/ruff check .
+
+nlu-eval:  ## cross-validation report of the project's NLU (intent and entity F1 per class)
+	@$(BOT_PY) bench/nlu_eval.py
+
+bench-conversation:  ## concurrent applicants through the REST channel, all servers live
+	@$(BOT_PY) bench/conversation_load.py
 
 bench-backend:  ## load benchmark of the case backend (SQLite and PostgreSQL)
 	@$(BACKEND_PY) bench/backend_load.py

@@ -55,6 +55,7 @@ class Stack:
     actions_url: str = ""
     rasa_url: str = ""
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    started_in: dict[str, float] = field(default_factory=dict)  # seconds until each answered
     logs: dict[str, IO[bytes]] = field(default_factory=dict)
 
     @classmethod
@@ -74,7 +75,9 @@ class Stack:
         process = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=self.logs[name],
                                    stderr=subprocess.STDOUT)
         self.processes[name] = process
+        began = time.monotonic()
         _wait(ready_url, process, log_path, seconds)
+        self.started_in[name] = time.monotonic() - began
 
     def start_backend(self) -> None:
         port = int(self.backend_url.rsplit(":", 1)[1]) if self.backend_url else free_port()
