@@ -37,9 +37,14 @@ class ActionShowProgress(Action):
         try:
             cases = [c for c in await backend().cases_of(tracker.sender_id)
                      if c["status"] != "withdrawn"]
+            escalations = await backend().inbox(tracker.sender_id)
         except BackendUnavailable:
             dispatcher.utter_message(text=texts.BACKEND_DOWN)
             return []
+        answers = [f"您问：{e['question'][:40]}\n工作人员回复：{r['text']}"
+                   for e in escalations for r in e["replies"]]
+        if answers:
+            dispatcher.utter_message(text="\n\n".join(answers[:3]))
         if not cases:
             dispatcher.utter_message(
                 text="这个聊天里没有找到您的申请。如果是在别的手机上申请的，可以用案件编号和申请人身份证后四位查询。",

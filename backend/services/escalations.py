@@ -49,6 +49,20 @@ async def escalations_of_chat_user(*, session: AsyncSession, channel_user: str,
     return rows
 
 
+async def undelivered_replies(*, session: AsyncSession, channel_user: str) -> list[str]:
+    """Staff replies this chat user has not seen yet; they are marked delivered."""
+    rows = await session.scalars(
+        select(EscalationReply).join(Escalation, Escalation.id == EscalationReply.escalation_id)
+        .where(Escalation.channel_user == channel_user, EscalationReply.delivered_at.is_(None))
+        .order_by(EscalationReply.id))
+    replies = list(rows)
+    now = utcnow()
+    for reply_row in replies:
+        reply_row.delivered_at = now
+    await session.flush()
+    return [r.text for r in replies]
+
+
 async def list_for_staff(*, session: AsyncSession, staff: StaffUser,
                          status: str | None) -> list[Escalation]:
     query = select(Escalation).where(district_filter(staff, Escalation.district,

@@ -63,3 +63,25 @@ async def test_other_district_cannot_see_or_answer(client: TestClient, db: Db,
     response = await client.post(f"/api/v1/escalations/{escalation['id']}/reply",
                                  json={"text": "x"}, headers=yuzhong)
     assert response.status == 404
+
+
+async def test_staff_reply_reaches_the_web_chat_on_the_next_message(
+        aiohttp_client, db: Db, settings, service_headers: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """The relay appends unseen staff replies to whatever the bot says (here Rasa is down)."""
+    from dataclasses import replace
+
+    from backend.app import create_app
+
+    client = await aiohttp_client(create_app(replace(settings, rasa_url="http://127.0.0.1:1")))
+    sender = "web-abcdef123456"
+    escalation = await (await client.post(f"{BASE}/escalations", headers=service_headers, json={
+        "channel_user": sender, "question": "低保怎么申请"})).json()
+    headers = await staff_token(client, db, "city", None, role="city")
+    await client.post(f"/api/v1/escalations/{escalation['id']}/reply", headers=headers,
+                      json={"text": "请带身份证到街道办理。"})
+    first = await (await client.post("/chat/messages",
+                                     json={"sender": sender, "message": "在吗"})).json()
+    assert first[-1]["text"] == "【工作人员回复】请带身份证到街道办理。"
+    again = await (await client.post("/chat/messages",
+                                     json={"sender": sender, "message": "在吗"})).json()
+    assert all("工作人员回复" not in m["text"] for m in again)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
@@ -48,9 +50,8 @@ async def test_chat_page_is_served(client: TestClient) -> None:
     assert 'name="viewport"' in text
 
 
-async def test_chat_relay_apologises_when_rasa_is_down(aiohttp_client) -> None:  # type: ignore[no-untyped-def]
-    settings = make_settings("sqlite:///:memory:", RASA_URL="http://127.0.0.1:1")
-    client = await aiohttp_client(create_app(settings))
+async def test_chat_relay_apologises_when_rasa_is_down(aiohttp_client, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    client = await aiohttp_client(create_app(replace(settings, rasa_url="http://127.0.0.1:1")))
     response = await client.post("/chat/messages",
                                  json={"sender": "web-abcdef123456", "message": "你好"})
     replies = await response.json()
