@@ -6,8 +6,12 @@ import argparse
 import asyncio
 import json
 import logging
+import multiprocessing
+import signal
 import sys
 from collections.abc import Sequence
+from multiprocessing.connection import wait
+from types import FrameType
 
 from aiohttp import web
 from sqlalchemy import select
@@ -29,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the HTTP server (the default)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=_positive_int,
+                       help="server processes sharing the port (default: WEB_WORKERS, else 1)")
     serve.add_argument("--no-migrate", action="store_true",
                        help="do not apply migrations at start-up")
     commands.add_parser("migrate", help="apply database migrations")
@@ -65,12 +71,89 @@ async def _export_cases(settings: Settings) -> int:
     return count
 
 
-def _serve(settings: Settings, args: argparse.Namespace) -> None:
-    if not args.no_migrate:
-        asyncio.run(upgrade(settings))
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+class _Stop(Exception):
+    """SIGTERM reached the supervisor of the worker processes."""
+
+
+def _raise_stop(_signum: int, _frame: FrameType | None) -> None:
+    raise _Stop
+
+
+def _new_event_loop() -> asyncio.AbstractEventLoop:
+    """uvloop's event loop where it is installed (less CPU per request), else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
+def _run_server(settings: Settings, host: str, port: int, reuse_port: bool) -> None:
     logging.basicConfig(level=settings.log_level, format="%(message)s")
-    web.run_app(create_app(settings), host=args.host or settings.host,
-                port=args.port or settings.port, access_log=None, print=None)
+    web.run_app(create_app(settings), host=host, port=port, reuse_port=reuse_port,
+                access_log=None, print=None, loop=_new_event_loop())
+
+
+def _worker(settings: Settings, host: str, port: int) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the supervisor's handler
+    _run_server(settings, host, port, reuse_port=True)
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    if not args.no_migrate:
+        asyncio.run(upgrade(settings))  # once, before any worker starts
+    host, port = args.host or settings.host, args.port or settings.port
+    workers = args.workers or settings.web_workers
+    if workers <= 1:
+        _run_server(settings, host, port, reuse_port=False)
+        return 0
+    return _supervise(settings, host, port, workers)
+
+
+def _supervise(settings: Settings, host: str, port: int, workers: int) -> int:
+    """Run `workers` server processes on one port (SO_REUSEPORT) until a signal or a crash.
+
+    The workers are forked after the migrations, with no event loop or engine alive; each
+    builds its own app, engine and pool. SIGTERM or SIGINT stops them all gracefully; a
+    worker that dies takes the others down with it (exit status 1) so that a supervisor
+    above restarts the whole server.
+    """
+    context = multiprocessing.get_context("fork")
+    processes = [context.Process(target=_worker, args=(settings, host, port),
+                                 name=f"backend-worker-{number}", daemon=True)
+                 for number in range(workers)]
+    previous = signal.signal(signal.SIGTERM, _raise_stop)
+    status = 0
+    try:
+        for process in processes:
+            process.start()
+        wait([process.sentinel for process in processes])
+        status = 1  # a worker exited on its own
+        for process in processes:
+            if process.exitcode is not None:
+                print(f"{process.name} exited with status {process.exitcode}; stopping the server",
+                      file=sys.stderr)
+    except (_Stop, KeyboardInterrupt):
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # already stopping
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=15)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        signal.signal(signal.SIGTERM, previous or signal.SIG_DFL)
+    return status
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -82,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         if args.command == "serve":
-            _serve(settings, args)
+            return _serve(settings, args)
         elif args.command == "migrate":
             asyncio.run(upgrade(settings))
             print("database is up to date")

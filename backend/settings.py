@@ -67,6 +67,7 @@ class Settings:
     lookup_window_minutes: int = 30
     signing_code_hours: int = 72
     db_pool_size: int = 10
+    web_workers: int = 1  # server processes sharing the port (`serve --workers`)
     log_level: str = "INFO"
 
     @property
@@ -88,6 +89,7 @@ class Settings:
             port=int(env.get("BACKEND_PORT", "8000")),
             rasa_url=env.get("RASA_URL", "http://127.0.0.1:5005"),
             db_pool_size=int(env.get("DB_POOL_SIZE", "10")),
+            web_workers=int(env.get("WEB_WORKERS", "1")),
             log_level=env.get("LOG_LEVEL", "INFO"),
         )
 

@@ -39,10 +39,10 @@ class Case(Timestamped, Base):
     submitted_at: Mapped[datetime | None]
 
     applicant: Mapped[Applicant | None] = relationship(
-        back_populates="case", cascade="all, delete-orphan", uselist=False, lazy="selectin"
+        back_populates="case", cascade="all, delete-orphan", uselist=False, lazy="joined"
     )
     helper: Mapped[CaseHelper | None] = relationship(
-        back_populates="case", cascade="all, delete-orphan", uselist=False, lazy="selectin"
+        back_populates="case", cascade="all, delete-orphan", uselist=False, lazy="joined"
     )
     members: Mapped[list[HouseholdMember]] = relationship(
         back_populates="case", cascade="all, delete-orphan", lazy="selectin",

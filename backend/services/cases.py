@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
@@ -84,8 +84,8 @@ async def get_case_for_chat(*, session: AsyncSession, case_no: str, channel_user
     return case
 
 
-async def create_draft(*, session: AsyncSession, data: DraftCreate) -> Case:
-    case = Case(
+def _new_draft(data: DraftCreate) -> Case:
+    return Case(
         case_no=new_case_no(),
         status=CaseStatus.DRAFT.value,
         assistance_type=data.assistance_type.value if data.assistance_type else None,
@@ -93,6 +93,10 @@ async def create_draft(*, session: AsyncSession, data: DraftCreate) -> Case:
         applicant=Applicant(channel_user=data.channel_user if data.for_self else None),
         helper=None, members=[], signatures=[], events=[],
     )
+
+
+async def create_draft(*, session: AsyncSession, data: DraftCreate) -> Case:
+    case = _new_draft(data)
     session.add(case)
     await session.flush()
     return case
@@ -158,6 +162,13 @@ async def set_helper(*, session: AsyncSession, cipher: PersonalDataCipher, case_
                      channel_user: str, data: HelperIn) -> Case:
     case = await get_case(session=session, case_no=case_no)
     _editable(case, channel_user)
+    _apply_helper(case, channel_user, data, cipher)
+    case.updated_at = utcnow()
+    await session.flush()
+    return case
+
+
+def _apply_helper(case: Case, channel_user: str, data: HelperIn, cipher: PersonalDataCipher) -> None:
     helper = case.helper or CaseHelper(channel_user=channel_user)
     helper.name, helper.relation, helper.organisation = data.name, data.relation, data.organisation
     helper.phone_enc = cipher.encrypt(data.phone) if data.phone else None
@@ -165,9 +176,6 @@ async def set_helper(*, session: AsyncSession, cipher: PersonalDataCipher, case_
     case.helper = helper
     if case.applicant and case.applicant.channel_user == channel_user:
         case.applicant.channel_user = None  # the helper's chat is not the applicant's
-    case.updated_at = utcnow()
-    await session.flush()
-    return case
 
 
 def _new_member(data: MemberIn, cipher: PersonalDataCipher) -> HouseholdMember:
@@ -181,7 +189,7 @@ def _new_member(data: MemberIn, cipher: PersonalDataCipher) -> HouseholdMember:
 
 def _check_duplicate_member(case: Case, id_hash: str | None, except_id: int | None = None) -> None:
     applicant_hash = case.applicant.id_number_hash if case.applicant else None
-    others = [m.id_number_hash for m in case.members if m.id != except_id]
+    others = [m.id_number_hash for m in case.members if except_id is None or m.id != except_id]
     if id_hash and (id_hash == applicant_hash or id_hash in others):
         raise Conflict("这个身份证号已经登记过了", code="duplicate_member")
 
@@ -239,6 +247,12 @@ async def submit(*, session: AsyncSession, case_no: str, channel_user: str) -> C
     case = await get_case_for_chat(session=session, case_no=case_no, channel_user=channel_user)
     if case.status != CaseStatus.DRAFT.value:
         return case
+    _submit_draft(case, channel_user)
+    await session.flush()
+    return case
+
+
+def _submit_draft(case: Case, channel_user: str) -> None:
     missing = missing_fields(case)
     if missing:
         labels = dict(REQUIRED_FIELDS)
@@ -251,36 +265,38 @@ async def submit(*, session: AsyncSession, case_no: str, channel_user: str) -> C
     apply_transition(case, CaseStatus.SUBMITTED, actor=Actor.APPLICANT, actor_type=actor,
                      actor_name=channel_user, reason="申请人提交申请" if actor == "applicant"
                      else "帮办人代为提交申请")
-    await session.flush()
-    return case
 
 
 async def create_complete_case(*, session: AsyncSession, cipher: PersonalDataCipher,
                                data: CompleteCaseIn) -> Case:
-    for_self = data.helper is None
-    case = await create_draft(session=session, data=DraftCreate(
-        channel_user=data.channel_user, assistance_type=data.assistance_type, for_self=for_self))
+    """A whole application, built in memory and written in one flush (one INSERT per table)."""
+    case = _new_draft(DraftCreate(channel_user=data.channel_user,
+                                  assistance_type=data.assistance_type,
+                                  for_self=data.helper is None))
     _apply_fields(case, data, cipher)
     if data.helper:
-        await set_helper(session=session, cipher=cipher, case_no=case.case_no,
-                         channel_user=data.channel_user, data=data.helper)
+        _apply_helper(case, data.channel_user, data.helper, cipher)
     for member_in in data.members:
         member = _new_member(member_in, cipher)
         _check_duplicate_member(case, member.id_number_hash)
         case.members.append(member)
-    await session.flush()
     if data.submit:
-        case = await submit(session=session, case_no=case.case_no, channel_user=data.channel_user)
+        _submit_draft(case, data.channel_user)
+    session.add(case)
+    await session.flush()
     return case
 
 
 async def cases_of_chat_user(*, session: AsyncSession, channel_user: str) -> list[Case]:
     """Cases this chat user filed (as applicant or helper) or is the applicant of."""
+    # A union of two index look-ups: an OR across the applicant join would scan every case.
+    case_ids = union(
+        select(Case.id).where(Case.filed_by_channel_user == channel_user),
+        select(Applicant.case_id).where(Applicant.channel_user == channel_user),
+    )
     rows = await session.scalars(
         select(Case)
-        .outerjoin(Applicant, Applicant.case_id == Case.id)
-        .where(or_(Case.filed_by_channel_user == channel_user,
-                   Applicant.channel_user == channel_user))
+        .where(Case.id.in_(case_ids))
         .order_by(Case.created_at.desc(), Case.id.desc())
         .limit(50)
     )

@@ -111,3 +111,13 @@ async def test_bad_member_update_changes_nothing(client: TestClient,
     unchanged = (await response.json())["members"][0]
     assert (unchanged["name"], unchanged["monthly_income"]) == (member["name"],
                                                                  member["monthly_income"])
+
+
+async def test_same_person_twice_in_one_application_is_refused(
+        client: TestClient, db: Db, service_headers: dict[str, str]) -> None:
+    twin = {"relation": "儿子", "name": "李强", "id_number": make_id("19850607", sequence=7)}
+    response = await client.post(f"{BASE}/cases", json=complete_case(members=[twin, twin]),
+                                 headers=service_headers)
+    assert response.status == 409
+    async with db() as session:
+        assert await session.scalar(select(func.count()).select_from(Case)) == 0

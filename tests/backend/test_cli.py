@@ -6,8 +6,12 @@ import base64
 import json
 import os
 import secrets
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -75,3 +79,43 @@ async def test_migrate_staff_create_and_export(cli_env: dict[str, str], aiohttp_
     assert lines[0]["applicant"]["name"] == "王秀英"
     assert body["applicant_id_number"] not in exported.stdout
     assert "id_number" not in lines[0]["applicant"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(server: subprocess.Popen[bytes], port: int) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                assert json.load(response)["status"] == "ok"
+                return
+        except OSError:
+            assert server.poll() is None, "the server exited"
+            assert time.monotonic() < deadline, "the server did not answer in time"
+            time.sleep(0.2)
+
+
+def test_serve_workers_share_the_port_and_stop_together(cli_env: dict[str, str]) -> None:
+    children_file = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
+    if not children_file.exists():
+        pytest.skip("needs Linux /proc children lists")
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "backend", "serve", "--port", str(port),
+                               "--workers", "2"], cwd=ROOT, env=cli_env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_healthy(server, port)
+        workers = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        assert len(workers) == 2
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 0
+        assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp.test_utils import TestClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from backend.models import Case
 from tests.backend.factories import make_id
 
 BASE = "/api/v1/service"
@@ -154,6 +157,26 @@ async def test_helper_files_for_applicant_and_only_sees_own_cases(
     theirs = await client.get(f"{BASE}/cases", params={"channel_user": "chat-other"},
                               headers=service_headers)
     assert case_no not in [c["case_no"] for c in (await theirs.json())["items"]]
+
+
+async def test_chat_user_lists_cases_filed_and_applied_for(
+        client: TestClient, db: async_sessionmaker[AsyncSession],
+        service_headers: dict[str, str]) -> None:
+    own = (await _draft(client, service_headers, user="chat-a"))["case_no"]
+    filed = (await _draft(client, service_headers, user="chat-a", for_self=False))["case_no"]
+    applied = (await _draft(client, service_headers, user="chat-helper",
+                            for_self=False))["case_no"]
+    await _draft(client, service_headers, user="chat-other")
+    async with db.begin() as session:  # the applicant's own chat, linked after a helper filed
+        case = await session.scalar(select(Case).where(Case.case_no == applied))
+        assert case is not None and case.applicant is not None
+        case.applicant.channel_user = "chat-a"
+
+    response = await client.get(f"{BASE}/cases", params={"channel_user": "chat-a"},
+                                headers=service_headers)
+    body = await response.json()
+    assert [c["case_no"] for c in body["items"]] == [applied, filed, own]  # newest first, once each
+    assert body["total"] == 3
 
 
 async def test_lookup_needs_id_tail_and_limits_failures(client: TestClient,
