@@ -8,7 +8,7 @@ from tests.e2e.conftest import Chat
 
 
 def test_policy_questions_are_answered_with_their_source(chat: Chat) -> None:
-    for question in ("有精神病可以办低保吗", "年审期间还发钱吗", "有车能不能吃低保"):
+    for question in ("有精神病可以办低保吗", "子女有工作能申请低保吗", "有车能不能吃低保"):
         replies = chat.say(question)
         text = "\n".join(r.get("text", "") for r in replies)
         assert "依据" in text and "《" in text, (question, text)
