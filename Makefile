@@ -4,7 +4,7 @@ BACKEND_PY := .venv/backend/bin/python
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: setup test run train lint nlu-eval bench-backend bench-nlu bench-conversation lock
+.PHONY: setup test run train lint nlu-eval bench-backend bench-nlu bench-conversation bench-qa lock
 
 setup:  ## create both envs (idempotent) and a local .env with fresh secrets
 	@mkdir -p var
@@ -30,6 +30,9 @@ nlu-eval:  ## cross-validation report of the project's NLU (intent and entity F1
 
 bench-conversation:  ## concurrent applicants through the REST channel, all servers live
 	@$(BOT_PY) bench/conversation_load.py
+
+bench-qa:  ## policy answers: top-1/top-3 accuracy and abstention on labelled questions
+	@$(BOT_PY) bench/qa_eval.py
 
 bench-backend:  ## load benchmark of the case backend (SQLite and PostgreSQL)
 	@$(BACKEND_PY) bench/backend_load.py
