@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -123,10 +123,7 @@ async def redeem_signing_code(*, session: AsyncSession, cipher: PersonalDataCiph
     now = utcnow()
     if signing_code is None:
         raise NotFound("签署码不对，请核对后再输入", code="signing_code_invalid")
-    expires = signing_code.expires_at
-    if expires.tzinfo is None:  # SQLite hands back naive datetimes
-        expires = expires.replace(tzinfo=UTC)
-    if signing_code.used_at is not None or expires <= now:
+    if signing_code.used_at is not None or signing_code.expires_at <= now:
         raise Conflict("这个签署码已经用过或已过期，请让申请人重新获取", code="signing_code_expired")
     if signing_code.failed_attempts >= MAX_CODE_FAILURES:
         raise TooManyAttempts("核对失败次数太多，这个签署码已停用，请让申请人重新获取")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import secrets
-from datetime import UTC, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, select, true
@@ -61,8 +61,7 @@ async def staff_for_token(*, session: AsyncSession, token: str) -> StaffUser:
         select(StaffSession).where(StaffSession.token_hash == secret_digest(token)))
     if row is None:
         raise Unauthorised("请先登录", code="login_required")
-    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
-    if expires <= utcnow():
+    if row.expires_at <= utcnow():
         raise Unauthorised("登录已过期，请重新登录", code="login_expired")
     staff = await session.get(StaffUser, row.staff_id)
     if staff is None or not staff.is_active:
