@@ -17,12 +17,12 @@ from backend.api.common import (
 )
 from backend.errors import InvalidInput
 from backend.keys import CIPHER, DB, SETTINGS
-from backend.lifecycle import Actor, AssistanceType, CaseStatus
+from backend.lifecycle import AssistanceType, CaseStatus
 from backend.models import Case
 from backend.schemas import StaffLogin, TransitionIn
+from backend.services import case_review
 from backend.services import cases as case_service
 from backend.services import staff as staff_service
-from backend.services.transitions import apply_transition
 from backend.views import case_list_item, case_view
 
 routes = web.RouteTableDef()
@@ -97,13 +97,9 @@ async def transition(request: web.Request) -> web.Response:
 
     async def write(session: AsyncSession) -> tuple[int, object]:
         staff = await require_staff(request, session)
-        case = await case_service.get_case(session=session, case_no=request.match_info["case_no"])
-        staff_service.ensure_case_visible(staff, case)
-        apply_transition(case, data.to, actor=Actor.STAFF, actor_type="staff",
-                         actor_name=staff.username, reason=data.reason)
-        staff_service.audit(session=session, staff=staff, action="case.transition", case=case,
-                            detail=f"{data.to.value}")
-        await session.flush()
+        case = await case_review.transition_case(
+            session=session, staff=staff, case_no=request.match_info["case_no"],
+            target=data.to, reason=data.reason)
         return 200, case_view(case)
 
     return await run_write(request, write, principal=staff_principal(request))
