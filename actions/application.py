@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions import drafts, parsing, texts
 from actions.attempts import accept, reject
 from actions.backend_client import BackendRefused
+from actions.escalation import UrgentWordsInForms
 from actions.household import HouseholdValidation, edit_members, edit_requested
 
 ADVICE_SLOTS = ["advice_can_work", "advice_has_supporter", "advice_emergency"]
@@ -33,7 +34,7 @@ def suggest_type(can_work: bool, has_supporter: bool, emergency: bool) -> tuple[
                      "可以申请低保边缘家庭（《社会救助暂行办法》第九条）。")
 
 
-class ValidateApplicationForm(HouseholdValidation, FormValidationAction):
+class ValidateApplicationForm(UrgentWordsInForms, HouseholdValidation, FormValidationAction):
     def name(self) -> str:
         return "validate_application_form"
 

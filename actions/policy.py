@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import policy_search
+from actions.escalation import low_confidence_turn
 from actions.policy_search import Answer
 from actions.policy_texts import FaqEntry, Unit, library
 
@@ -36,6 +37,9 @@ OTHER_REGION = ("这个问题我答不准：我只了解重庆的社会救助政
 ARTICLE_INTRO = "这个问题没有现成的解答，相关规定原文是这样写的："
 ARTICLE_CAVEAT = "您家的具体情况，请以乡镇（街道）或区县民政部门的答复为准。"
 ARTICLE_MISSING = "没有找到这条规定的原文。您可以再问一次，或者转人工。"
+DID_YOU_MEAN = "您是不是想问下面这些？"
+SUGGESTION_FLOOR = 0.25  # confidence of an FAQ near miss worth offering
+MAX_SUGGESTIONS = 3
 
 
 def group_citations(units: Sequence[Unit]) -> str:
@@ -73,11 +77,32 @@ def article_message(units: Sequence[Unit], quote: str) -> tuple[str, list[dict[s
     return text, article_buttons(cited)
 
 
+def suggestions(result: Answer) -> list[dict[str, str]]:
+    """"您是不是想问" buttons: the FAQ questions among the near misses, best first.
+
+    The payload is the question itself, so a tap asks it as if typed.
+    """
+    seen: set[str] = set()
+    buttons = []
+    for hit in result.hits:
+        if hit.faq is None or hit.confidence < SUGGESTION_FLOOR or hit.key in seen:
+            continue
+        seen.add(hit.key)
+        question = hit.faq.questions[0]
+        buttons.append({"title": question, "payload": question})
+    return buttons[:MAX_SUGGESTIONS]
+
+
 def render(result: Answer, question: str) -> tuple[str, list[dict[str, Any]]]:
     """The message and buttons for a search result."""
     best = result.best
     if best is None:
-        return (OTHER_REGION if result.reason == "other_region" else CANNOT_ANSWER), [HUMAN_BUTTON]
+        if result.reason == "other_region":
+            return OTHER_REGION, [HUMAN_BUTTON]
+        offered = suggestions(result)
+        if offered:
+            return CANNOT_ANSWER + "\n" + DID_YOU_MEAN, [*offered, HUMAN_BUTTON]
+        return CANNOT_ANSWER, [HUMAN_BUTTON]
     if best.faq is not None:
         return faq_message(best.faq)
     quote = policy_search.index().passage(result.units[0], question, EXCERPT_CHARS)
@@ -109,6 +134,8 @@ class ActionAnswerPolicy(Action):
                     result.reason if best is None else best.key, best.confidence if best else 0.0)
         text, buttons = render(result, question)
         dispatcher.utter_message(text=text, buttons=buttons)
+        if best is None and result.reason != "other_region":
+            return await low_confidence_turn(dispatcher, tracker, reason="答不上来的政策问题")
         return []
 
 

@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import parsing, texts
 from actions.backend_client import BackendRefused, BackendUnavailable, backend
+from actions.escalation import UrgentWordsInForms
 
 
 def describe_case(case: dict[str, Any]) -> str:
@@ -55,7 +56,7 @@ class ActionShowProgress(Action):
         return []
 
 
-class ValidateCaseLookupForm(FormValidationAction):
+class ValidateCaseLookupForm(UrgentWordsInForms, FormValidationAction):
     def name(self) -> str:
         return "validate_case_lookup_form"
 

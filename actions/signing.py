@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import parsing, texts
 from actions.backend_client import BackendRefused, BackendUnavailable, backend
+from actions.escalation import UrgentWordsInForms
 
 SIGNING_SLOTS = ("signature_name", "signing_code", "signer_name", "signer_id_tail")
 
@@ -48,7 +49,7 @@ class ActionStartApplicantSigning(Action):
         return [*events, SlotSet("signature_name", "-")]  # nothing for this chat to sign here
 
 
-class ValidateApplicantSigningForm(FormValidationAction):
+class ValidateApplicantSigningForm(UrgentWordsInForms, FormValidationAction):
     def name(self) -> str:
         return "validate_applicant_signing_form"
 
@@ -96,7 +97,7 @@ class ActionSignAsApplicant(Action):
         return reset
 
 
-class ValidateMemberSigningForm(FormValidationAction):
+class ValidateMemberSigningForm(UrgentWordsInForms, FormValidationAction):
     def name(self) -> str:
         return "validate_member_signing_form"
 
