@@ -17,6 +17,10 @@ from aiohttp import web
 from sqlalchemy import select
 
 from backend.app import create_app
+from backend.cli_benefits import add_parser as add_benefits_parser
+from backend.cli_benefits import run as run_benefits
+from backend.cli_monitoring import add_parser as add_monitoring_parser
+from backend.cli_monitoring import run as run_monitoring
 from backend.db import database
 from backend.errors import DomainError
 from backend.lifecycle import CaseStatus
@@ -48,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     cases = commands.add_parser("cases", help="cases").add_subparsers(
         dest="cases_command", required=True)
     cases.add_parser("export", help="every submitted case as JSON lines (masked numbers)")
+    add_benefits_parser(commands)
+    add_monitoring_parser(commands)
     return parser
 
 
@@ -174,6 +180,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "cases":
             count = asyncio.run(_export_cases(settings))
             print(f"exported {count} cases", file=sys.stderr)
+        elif args.command == "benefits":
+            count = asyncio.run(run_benefits(settings, args))
+            print(f"exported {count} benefits", file=sys.stderr)
+        elif args.command == "monitoring":
+            return run_monitoring(settings, args)
     except DomainError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1

@@ -69,6 +69,18 @@ class Settings:
     db_pool_size: int = 10
     web_workers: int = 1  # server processes sharing the port (`serve --workers`)
     log_level: str = "INFO"
+    console_secure_cookie: bool = False  # staff console cookie only over HTTPS
+    notice_days: int = 7  # how long an approval stays on the public notice (救助公示)
+    show_amount_in_notice: bool = False  # show the monthly amount on the public notice
+    certificate_valid_days: int = 90  # how long a certificate (救助证明) verifies as valid
+    certificate_link_hours: int = 24  # how long its download link works
+    public_url: str = ""  # the backend as people reach it (links in chat); "" = the request's origin
+    certification_interval_days: int = 90  # 待遇资格认证: days between certifications
+    certification_due_window_days: int = 30  # a certification is "due" this long before its date
+    identity_verifier: str = "knowledge"  # which IdentityVerifier checks who is certifying
+    identity_max_failures: int = 3  # failed identity checks per case / chat user before a lock
+    identity_lock_minutes: int = 30  # how long that lock lasts
+    identity_valid_minutes: int = 30  # how long a started or passed identity check stays usable
 
     @property
     def is_sqlite(self) -> bool:
@@ -91,6 +103,19 @@ class Settings:
             db_pool_size=int(env.get("DB_POOL_SIZE", "10")),
             web_workers=int(env.get("WEB_WORKERS", "1")),
             log_level=env.get("LOG_LEVEL", "INFO"),
+            console_secure_cookie=env.get("CONSOLE_SECURE_COOKIE", "").lower() in ("1", "true", "yes"),
+            notice_days=int(env.get("NOTICE_DAYS", "7")),
+            show_amount_in_notice=env.get("SHOW_AMOUNT_IN_NOTICE", "false").lower()
+            in ("1", "true", "yes"),
+            certificate_valid_days=int(env.get("CERTIFICATE_VALID_DAYS", "90")),
+            certificate_link_hours=int(env.get("CERTIFICATE_LINK_HOURS", "24")),
+            public_url=env.get("PUBLIC_URL", "").rstrip("/"),
+            certification_interval_days=int(env.get("CERTIFICATION_INTERVAL_DAYS", "90")),
+            certification_due_window_days=int(env.get("CERTIFICATION_DUE_WINDOW_DAYS", "30")),
+            identity_verifier=env.get("IDENTITY_VERIFIER", "knowledge"),
+            identity_max_failures=int(env.get("IDENTITY_MAX_FAILURES", "3")),
+            identity_lock_minutes=int(env.get("IDENTITY_LOCK_MINUTES", "30")),
+            identity_valid_minutes=int(env.get("IDENTITY_VALID_MINUTES", "30")),
         )
 
 

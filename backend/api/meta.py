@@ -27,6 +27,19 @@ from backend.schemas import (
     TransitionIn,
     Withdrawal,
 )
+from backend.schemas_certification import (
+    CertificationIn,
+    VerificationAnswers,
+    VerificationStart,
+)
+from backend.schemas_helper_registry import RegisteredHelperIn
+from backend.schemas_monitoring import AlertResolution
+from backend.schemas_recipient_services import (
+    CertificateRequest,
+    NoticeAmountIn,
+    ObjectionIn,
+    ObjectionResolution,
+)
 
 routes = web.RouteTableDef()
 
@@ -47,6 +60,25 @@ REQUEST_MODELS: dict[str, type[BaseModel]] = {
     "staff_login": StaffLogin,
     "staff_transition": TransitionIn,
     "staff_escalation_reply": ReplyIn,
+    "service_start_verification": VerificationStart,
+    "service_answer_verification": VerificationAnswers,
+    "service_submit_certification": CertificationIn,
+    "service_issue_certificate": CertificateRequest,
+    "service_lodge_objection": ObjectionIn,
+    "staff_objection_resolve": ObjectionResolution,
+    "staff_notice_amount": NoticeAmountIn,
+    "staff_helper_create": RegisteredHelperIn,
+    "staff_monitoring_resolve": AlertResolution,
+}
+
+# Request bodies that are not JSON (file uploads), as OpenAPI requestBody objects.
+REQUEST_BODIES: dict[str, dict[str, Any]] = {
+    "staff_monitoring_import": {"required": True, "content": {
+        "text/csv": {"schema": {"type": "string", "format": "binary"}},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "kind": {"type": "string"}, "file": {"type": "string", "format": "binary"}},
+            "required": ["file"]}},
+    }},
 }
 
 ERROR_SCHEMA = {
@@ -105,6 +137,8 @@ def build_openapi(app: web.Application) -> dict[str, Any]:
             schemas[model.__name__] = schema
             operation["requestBody"] = {"required": True, "content": {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}
+        elif body := REQUEST_BODIES.get(route.name):
+            operation["requestBody"] = body
         if route.method in ("POST", "PUT", "PATCH", "DELETE") and route.name != "staff_login":
             operation["parameters"].append({"name": "Idempotency-Key", "in": "header",
                                             "required": False, "schema": {"type": "string"}})

@@ -10,6 +10,21 @@ from backend.models.case import (
     HouseholdMember,
     SigningCode,
 )
+from backend.models.certification import (
+    CaseTask,
+    CertificationRecord,
+    CertificationSchedule,
+    IdentityVerification,
+    VerificationAttempt,
+)
+from backend.models.helper_registry import RegisteredHelper
+from backend.models.monitoring import MonitoredPerson, MonitoringAlert, MonitoringImport
+from backend.models.recipient_services import (
+    Certificate,
+    LinkedBenefit,
+    NoticeObjection,
+    PublicNotice,
+)
 from backend.models.staff import AuditEntry, StaffSession, StaffUser
 from backend.models.support import (
     EligibilityPrecheck,
@@ -23,4 +38,9 @@ __all__ = [
     "Applicant", "AuditEntry", "AuthorisationSignature", "Base", "Case", "CaseEvent",
     "CaseHelper", "EligibilityPrecheck", "Escalation", "EscalationReply", "HouseholdMember",
     "IdempotencyRecord", "LookupAttempt", "SigningCode", "StaffSession", "StaffUser",
+    "RegisteredHelper",
+    "MonitoredPerson", "MonitoringAlert", "MonitoringImport",
+    "Certificate", "LinkedBenefit", "NoticeObjection", "PublicNotice",
+    "CaseTask", "CertificationRecord", "CertificationSchedule", "IdentityVerification",
+    "VerificationAttempt",
 ]

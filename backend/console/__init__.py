@@ -1,0 +1,1 @@
+"""The staff console: server-rendered pages inside the backend (see README.md here)."""
