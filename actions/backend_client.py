@@ -160,6 +160,46 @@ class BackendClient:
                                   params={"channel_user": channel_user})
         return body["items"]
 
+    # Eligibility certification ---------------------------------------------------------
+    async def start_verification(self, channel_user: str, key: str) -> dict[str, Any]:
+        """The identity questions for the chat user's certification (never their answers)."""
+        return await self.request("POST", "/certifications/verifications", idempotency_key=key,
+                                  json={"channel_user": channel_user})
+
+    async def answer_verification(self, verification_id: str, channel_user: str,
+                                  answers: dict[str, str]) -> dict[str, Any]:
+        return await self.request("POST", f"/certifications/verifications/{verification_id}/answers",
+                                  json={"channel_user": channel_user, "answers": answers})
+
+    async def certify(self, channel_user: str, verification_id: str, answers: dict[str, Any],
+                      key: str) -> dict[str, Any]:
+        return await self.request("POST", "/certifications", idempotency_key=key, json={
+            "channel_user": channel_user, "verification_id": verification_id, **answers})
+
+    async def certifications_of(self, channel_user: str) -> list[dict[str, Any]]:
+        body = await self.request("GET", "/certifications", params={"channel_user": channel_user})
+        return body["items"]
+
+    # Certificates, linked benefits, objections to the public notice -------------------
+    async def issue_certificate(self, channel_user: str,
+                                case_no: str | None = None) -> dict[str, Any]:
+        return await self.request("POST", "/certificates", json={
+            "channel_user": channel_user, "case_no": case_no})
+
+    async def benefits(self, channel_user: str) -> dict[str, Any]:
+        return await self.request("GET", "/benefits", params={"channel_user": channel_user})
+
+    async def lodge_objection(self, channel_user: str, notice_no: str, reason: str, *,
+                              contact: str | None, key: str) -> dict[str, Any]:
+        return await self.request("POST", "/objections", idempotency_key=key, json={
+            "channel_user": channel_user, "notice_no": notice_no, "reason": reason[:2000],
+            "contact": contact})
+
+    # Eligibility pre-checks ------------------------------------------------------------
+    async def record_precheck(self, body: dict[str, Any], *, key: str) -> dict[str, Any]:
+        """Record a pre-check: {channel_user, case_no, inputs, result}."""
+        return await self.request("POST", "/prechecks", json=body, idempotency_key=key)
+
 
 _client: BackendClient | None = None
 
