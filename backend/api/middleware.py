@@ -73,8 +73,22 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
                               messages.get(exc.status, "请求有误"))
     except Exception:
         logging.getLogger("backend").exception("unhandled error on %s %s", request.method,
-                                               redact(request.path))
+                                               logged_path(request))
         return error_response(500, "internal_error", "系统出了点问题，请稍后再试")
+
+
+SECRET_PATH_PARTS = ("token", "code")  # route parameters that work as passwords
+
+
+def logged_path(request: web.Request) -> str:
+    """The path with numbers masked and secret route parameters (download tokens,
+    certificate codes) replaced by their name."""
+    path = request.path
+    for name in SECRET_PATH_PARTS:
+        value = request.match_info.get(name)
+        if value:
+            path = path.replace(value, "{" + name + "}")
+    return redact(path)
 
 
 @web.middleware
@@ -90,6 +104,6 @@ async def access_log_middleware(request: web.Request, handler: Handler) -> web.S
     finally:
         log.info(json.dumps({
             "request_id": redact(request_id), "method": request.method,
-            "path": redact(request.path), "query": redact(request.query_string),
+            "path": logged_path(request), "query": redact(request.query_string),
             "status": status, "ms": round((time.perf_counter() - started) * 1000, 1),
         }, ensure_ascii=False))

@@ -87,3 +87,14 @@ async def test_invalid_id_error_does_not_echo_the_number(
     text = await response.text()
     assert response.status == 422
     assert bad[:17] not in text
+
+
+async def test_access_log_hides_download_tokens_and_certificate_codes(
+        client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="backend.access")
+    await client.get("/certificates/download/SecretDownloadToken42")
+    await client.get("/api/v1/public/certificates/SECRETCODEXYZ")
+    paths = [json.loads(r.getMessage())["path"] for r in caplog.records
+             if r.name == "backend.access"]
+    assert paths == ["/certificates/download/{token}", "/api/v1/public/certificates/{code}"]
+    assert "SecretDownloadToken42" not in caplog.text and "SECRETCODEXYZ" not in caplog.text
