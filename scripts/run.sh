@@ -35,6 +35,7 @@ done
 cat <<MSG
 
   web chat:      $BACKEND_URL/chat
+  staff console: $BACKEND_URL/console     (first login: create a staff user, below)
   staff API:     $BACKEND_URL/api/v1/cases   (log in: POST /api/v1/staff/login)
   API document:  $BACKEND_URL/api/openapi.json
   create a staff user:  .venv/backend/bin/python -m backend staff create --username U --password P --district 渝中区
