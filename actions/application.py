@@ -34,6 +34,12 @@ def suggest_type(can_work: bool, has_supporter: bool, emergency: bool) -> tuple[
                      "可以申请低保边缘家庭（《社会救助暂行办法》第九条）。")
 
 
+def saved_in_draft(value: Any, tracker: Tracker) -> bool:
+    """A masked number read back from the backend draft on resuming: the backend holds the
+    whole number, so it is kept as it is rather than checked again."""
+    return parsing.is_masked(value) and bool(tracker.get_slot("case_no"))
+
+
 class ValidateApplicationForm(UrgentWordsInForms, HouseholdValidation, FormValidationAction):
     def name(self) -> str:
         return "validate_application_form"
@@ -157,6 +163,8 @@ class ValidateApplicationForm(UrgentWordsInForms, HouseholdValidation, FormValid
 
     async def validate_helper_phone(self, value: Any, dispatcher: CollectingDispatcher,
                                     tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if saved_in_draft(value, tracker):
+            return {"helper_phone": value}
         phone = parsing.find_phone(str(value))
         if phone is None:
             return reject("helper_phone", tracker, dispatcher, "没有找到11位的手机号。")
@@ -180,6 +188,8 @@ class ValidateApplicationForm(UrgentWordsInForms, HouseholdValidation, FormValid
     async def validate_applicant_id_number(self, value: Any, dispatcher: CollectingDispatcher,
                                            tracker: Tracker, domain: DomainDict
                                            ) -> dict[str, Any]:
+        if saved_in_draft(value, tracker):
+            return {"applicant_id_number": value}
         number = parsing.find_id_number(str(value))
         problem = parsing.id_number_problem(number) if number else "没有找到18位的身份证号。"
         if number is None or problem:
@@ -189,6 +199,8 @@ class ValidateApplicationForm(UrgentWordsInForms, HouseholdValidation, FormValid
 
     async def validate_applicant_phone(self, value: Any, dispatcher: CollectingDispatcher,
                                        tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if saved_in_draft(value, tracker):
+            return {"applicant_phone": value}
         phone = parsing.find_phone(str(value))
         if phone is None:
             return reject("applicant_phone", tracker, dispatcher,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from actions.reference import DISTRICT_ALIASES, DISTRICTS
 
@@ -146,6 +147,14 @@ def mask_id(value: str) -> str:
 
 def mask_phone(value: str) -> str:
     return value[:3] + "****" + value[-4:]
+
+
+MASKED_NUMBER = re.compile(r"\d{3}\*{4,11}\d{3}[\dXx]")
+
+
+def is_masked(value: Any) -> bool:
+    """A number as the backend shows it (``500***********1234``, ``138****1234``)."""
+    return isinstance(value, str) and MASKED_NUMBER.fullmatch(value) is not None
 
 
 def find_district(text: str) -> str | None:

@@ -62,3 +62,24 @@ async def test_submitting_an_incomplete_draft_asks_for_what_is_missing(
     assert "还缺" in dispatcher.messages[0]["text"]
     assert events["confirm_submit"] is None
     assert "applicant_name" in events  # cleared so that the form asks it
+
+
+async def test_masked_numbers_of_a_resumed_draft_are_kept_not_asked_again(
+        live_backend: Any, domain: dict[str, Any]) -> None:
+    """Activating the form validates the values just read back from the backend draft."""
+    from actions.application import ValidateApplicationForm
+
+    for slot, masked in (("applicant_id_number", "110***********002X"),
+                         ("applicant_phone", "138****1234")):
+        tracker = form_tracker(text="继续申请", intent="continue_application",
+                               slots={"case_no": "DB-RESUMED"}, set_slot=(slot, masked))
+        dispatcher = CollectingDispatcher()
+        events = await ValidateApplicationForm().run(dispatcher, tracker, domain)
+        assert {"event": "slot", "name": slot, "value": masked, "timestamp": None} in events
+        assert not dispatcher.messages
+    # Without a draft behind it, a typed masked number is no answer.
+    tracker = form_tracker(text="110***********002X",
+                           set_slot=("applicant_id_number", "110***********002X"))
+    events = await ValidateApplicationForm().run(CollectingDispatcher(), tracker, domain)
+    assert {"event": "slot", "name": "applicant_id_number", "value": None,
+            "timestamp": None} in events
