@@ -30,6 +30,10 @@ class CaseStatus(str, Enum):
     APPROVED = "approved"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+    # After approval: payment paused while a change is reviewed (e.g. a monitoring alert),
+    # and assistance ended (停保: no longer eligible, deceased, moved away).
+    SUSPENDED = "suspended"
+    TERMINATED = "terminated"
 
 
 class Actor(str, Enum):
@@ -51,6 +55,8 @@ STATUS_DESCRIPTIONS = {
     CaseStatus.APPROVED: "审核通过，已批准",
     CaseStatus.REJECTED: "未通过审核",
     CaseStatus.WITHDRAWN: "已撤回申请",
+    CaseStatus.SUSPENDED: "救助暂停发放，正在复核家庭情况",
+    CaseStatus.TERMINATED: "救助已停止",
 }
 
 # What happens next, in plain Chinese.
@@ -64,9 +70,14 @@ NEXT_STEPS = {
     CaseStatus.APPROVED: "救助金将按月发放，请留意通知。",
     CaseStatus.REJECTED: "如有异议，可以向区县民政部门申请复核。",
     CaseStatus.WITHDRAWN: "如需再次申请，可以随时重新提交。",
+    CaseStatus.SUSPENDED: "工作人员复核后会恢复或停止救助，并通知您；有疑问可以联系街道（乡镇）。",
+    CaseStatus.TERMINATED: "如对停止救助有异议，可以向区县民政部门申请复核；情况变化后可以重新申请。",
 }
 
-TERMINAL = frozenset({CaseStatus.APPROVED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN})
+# No move leads out of these.
+TERMINAL = frozenset({CaseStatus.REJECTED, CaseStatus.WITHDRAWN, CaseStatus.TERMINATED})
+# The assistance is (or was until paused) in force: recipients.
+RECIPIENT_STATUSES = frozenset({CaseStatus.APPROVED, CaseStatus.SUSPENDED})
 
 _S = CaseStatus
 # (from, to) -> who may make that move.
@@ -81,6 +92,10 @@ TRANSITIONS: dict[tuple[CaseStatus, CaseStatus], frozenset[Actor]] = {
     (_S.REVIEWING, _S.NEEDS_INFO): frozenset({Actor.STAFF}),
     (_S.REVIEWING, _S.APPROVED): frozenset({Actor.STAFF}),
     (_S.REVIEWING, _S.REJECTED): frozenset({Actor.STAFF}),
+    (_S.APPROVED, _S.SUSPENDED): frozenset({Actor.STAFF}),  # 暂停发放，复核
+    (_S.SUSPENDED, _S.APPROVED): frozenset({Actor.STAFF}),  # 复核后恢复
+    (_S.APPROVED, _S.TERMINATED): frozenset({Actor.STAFF}),  # 停保
+    (_S.SUSPENDED, _S.TERMINATED): frozenset({Actor.STAFF}),
     **{
         (status, _S.WITHDRAWN): frozenset({Actor.APPLICANT})
         for status in (_S.DRAFT, _S.SUBMITTED, _S.ACCEPTED, _S.VERIFYING, _S.NEEDS_INFO,

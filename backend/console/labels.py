@@ -8,7 +8,7 @@ from backend.models.helper_registry import HELPER_KINDS
 STATUS_LABELS = {
     "draft": "草稿", "submitted": "已提交", "accepted": "已受理", "verifying": "核对中",
     "needs_info": "需补充材料", "reviewing": "审核确认中", "approved": "已批准",
-    "rejected": "未通过", "withdrawn": "已撤回",
+    "rejected": "未通过", "withdrawn": "已撤回", "suspended": "暂停发放", "terminated": "已停止救助",
 }
 
 # The button that moves a case to each status.
@@ -16,7 +16,10 @@ TRANSITION_LABELS = {
     "accepted": "受理", "verifying": "开始核对（经济状况核对、入户调查）",
     "reviewing": "核对完成，提交审核确认", "needs_info": "要求补充材料",
     "approved": "审核通过，批准", "rejected": "不予批准 / 不予受理",
+    "suspended": "暂停发放，复核", "terminated": "停止救助（停保）",
 }
+# Where one target is reached from several statuses and means something else.
+TRANSITION_LABELS_FROM = {("suspended", "approved"): "复核通过，恢复发放"}
 
 TYPE_LABELS = {t.value: name for t, name in ASSISTANCE_TYPE_NAMES.items()}
 
@@ -44,8 +47,11 @@ ALL = {
 }
 
 
-def staff_targets(status: str) -> list[str]:
-    """The statuses staff may move a case in `status` to, from the one transition table."""
+def staff_targets(status: str) -> list[tuple[str, str]]:
+    """(status, button label) for each status staff may move a case in `status` to, from
+    the one transition table."""
     current = CaseStatus(status)
-    return [to.value for (frm, to), actors in TRANSITIONS.items()
+    return [(to.value, TRANSITION_LABELS_FROM.get((status, to.value))
+             or TRANSITION_LABELS.get(to.value, STATUS_LABELS[to.value]))
+            for (frm, to), actors in TRANSITIONS.items()
             if frm is current and Actor.STAFF in actors]

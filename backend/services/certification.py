@@ -116,9 +116,17 @@ async def ensure_schedule(*, session: AsyncSession, case: Case,
 
 async def schedule_on_approval(*, session: AsyncSession, case: Case, event: CaseEvent,
                                staff: StaffUser | None) -> None:
-    """Status hook: an approval starts the certification schedule, in the same transaction."""
+    """Status hook: an approval starts the certification schedule, in the same transaction;
+    a suspension or the end of assistance stops it, and resuming starts it again."""
     if event.to_status == CaseStatus.APPROVED.value:
-        await ensure_schedule(session=session, case=case, policy=CertificationPolicy.of_session(session))
+        schedule = await ensure_schedule(session=session, case=case,
+                                         policy=CertificationPolicy.of_session(session))
+        if schedule is not None and schedule.status != "active":
+            schedule.status = "active"
+    elif event.to_status in (CaseStatus.SUSPENDED.value, CaseStatus.TERMINATED.value):
+        schedule = await schedule_of_case(session=session, case=case)
+        if schedule is not None:
+            schedule.status = "stopped"
 
 
 if schedule_on_approval not in case_review.STATUS_HOOKS:

@@ -115,11 +115,13 @@ def describe(benefit: LinkedBenefit) -> str:
 
 async def export_rows(*, session: AsyncSession, agency: str | None, district: str | None = None,
                       staff: StaffUser | None = None) -> list[dict[str, Any]]:
-    """One row per granted benefit (of one agency, or all), masked: for the providing agency.
+    """One row per benefit in force (of one agency, or all), masked: for the providing agency.
 
     `staff` limits the rows to that staff user's 区县; the operator CLI passes none.
     """
-    query = select(LinkedBenefit).join(Case, LinkedBenefit.case_id == Case.id)
+    # Only benefits in force: a suspended or ended case's benefits stop with it.
+    query = (select(LinkedBenefit).join(Case, LinkedBenefit.case_id == Case.id)
+             .where(Case.status == CaseStatus.APPROVED.value))
     if agency:
         query = query.where(LinkedBenefit.agency == agency)
     if district:

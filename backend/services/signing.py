@@ -45,7 +45,8 @@ def required_signers(case: Case) -> list[Signer]:
 
 def _require_signable(case: Case) -> None:
     if case.status in (CaseStatus.DRAFT.value, CaseStatus.WITHDRAWN.value,
-                       CaseStatus.APPROVED.value, CaseStatus.REJECTED.value):
+                       CaseStatus.APPROVED.value, CaseStatus.REJECTED.value,
+                       CaseStatus.SUSPENDED.value, CaseStatus.TERMINATED.value):
         raise Conflict("这个案件现在不能签署授权书", code="not_signable")
 
 

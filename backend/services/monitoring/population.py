@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.lifecycle import AssistanceType, CaseStatus
+from backend.lifecycle import RECIPIENT_STATUSES, AssistanceType, CaseStatus
 from backend.models import Case, CaseEvent, MonitoredPerson, StaffUser
 from backend.models.base import utcnow
 from backend.services.case_review import STATUS_HOOKS
@@ -43,15 +43,18 @@ def category_of(case: Case) -> Category | None:
     """The monitoring category of a case, or None when its people are not monitored."""
     if case.status == CaseStatus.REJECTED.value:
         return Category.REJECTED
-    if case.status == CaseStatus.APPROVED.value and case.assistance_type in {t.value for t in AssistanceType}:
+    if CaseStatus(case.status) in RECIPIENT_STATUSES \
+            and case.assistance_type in {t.value for t in AssistanceType}:
         return Category(case.assistance_type)
     return None
 
 
 def decision_time(case: Case) -> datetime:
-    """When the case reached its present status (its last transition there)."""
+    """When the case reached its present status (its last transition there); for a
+    suspended case, its approval."""
+    status = CaseStatus.APPROVED.value if case.status == CaseStatus.SUSPENDED.value else case.status
     for event in reversed(case.events):
-        if event.to_status == case.status and event.created_at is not None:
+        if event.to_status == status and event.created_at is not None:
             return event.created_at
     return case.updated_at
 
@@ -112,7 +115,8 @@ async def refresh_population(*, session: AsyncSession, now: datetime | None = No
     """Rebuild the whole population from the cases; safe to run at any time."""
     now = now or utcnow()
     summary = RefreshSummary()
-    decided = select(Case.id).where(Case.status.in_((CaseStatus.APPROVED.value, CaseStatus.REJECTED.value)))
+    decided = select(Case.id).where(Case.status.in_(
+        [s.value for s in RECIPIENT_STATUSES] + [CaseStatus.REJECTED.value]))
     watched = select(MonitoredPerson.case_id).where(MonitoredPerson.until.is_(None))
     case_ids = sorted((await session.scalars(union(decided, watched))).all())
     for start in range(0, len(case_ids), REFRESH_CHUNK):
