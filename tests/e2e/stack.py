@@ -90,14 +90,16 @@ class Stack:
         self._stop("backend")
 
     def start(self, model: Path) -> None:
+        rasa_port = free_port()
+        self.rasa_url = f"http://127.0.0.1:{rasa_port}"
+        self.env["RASA_URL"] = self.rasa_url  # the web chat page relays to this Rasa
         self.start_backend()
         port = free_port()
         self.actions_url = f"http://127.0.0.1:{port}"
         self.env["ACTION_SERVER_URL"] = f"{self.actions_url}/webhook"
         self._start("actions", [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
                                 "--port", str(port)], f"{self.actions_url}/health", 120)
-        port = free_port()
-        self.rasa_url = f"http://127.0.0.1:{port}"
+        port = rasa_port
         self._start("rasa", [sys.executable, "-m", "rasa", "run", "--model", str(model),
                              "--endpoints", "bot/endpoints.yml", "--credentials",
                              "bot/credentials.yml", "--port", str(port), "--interface",

@@ -3,10 +3,12 @@ staff reply that reaches the same chat."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from tests.e2e.conftest import Chat
-from tests.e2e.stack import Stack, http_json
+from tests.e2e.console_browser import ConsoleBrowser
+from tests.e2e.stack import STAFF_PASSWORD, Stack, http_json
 
 
 def _escalations_of(stack: Stack, staff: dict[str, str], sender: str) -> list[dict[str, Any]]:
@@ -63,3 +65,33 @@ def test_urgent_request_to_apply_gets_help_then_the_application(chat: Chat, stac
     [escalation] = _escalations_of(stack, staff, chat.sender)
     assert escalation["priority"] == "urgent"
     assert "叫什么名字" in chat.text("给自己申请")
+
+
+def test_a_reply_typed_in_the_console_reaches_the_web_chat(stack: Stack,
+                                                           staff: dict[str, str]) -> None:
+    """The whole way: web chat page → 转人工 → console claim and reply → the same chat."""
+    sender = "web-" + secrets.token_hex(8)
+
+    def web_chat(text: str) -> str:
+        status, replies = http_json("POST", f"{stack.backend_url}/chat/messages",
+                                    {"sender": sender, "message": text})
+        assert status == 200, replies
+        return "\n".join(r.get("text", "") for r in replies)
+
+    assert "转给工作人员" in web_chat("我要投诉，街道一直不受理我的申请")
+    [escalation] = _escalations_of(stack, staff, sender)
+    browser = ConsoleBrowser(stack.backend_url)
+    browser.sign_in("city", STAFF_PASSWORD)
+    status, queue = browser.get("/console/escalations")
+    assert status == 200 and f"/console/escalations/{escalation['id']}" in queue
+    page = f"/console/escalations/{escalation['id']}"
+    status, html = browser.get(page)
+    assert status == 200 and "街道一直不受理" in html
+    assert browser.submit(f"{page}/claim")[0] == 200
+    status, html = browser.submit(f"{page}/reply", text="已转给渝中区民政局，三个工作日内答复您。")
+    assert status == 200
+
+    assert "【工作人员回复】已转给渝中区民政局" in web_chat("好的")
+    assert "【工作人员回复】" not in web_chat("谢谢")  # delivered once
+    [escalation] = _escalations_of(stack, staff, sender)
+    assert escalation["status"] == "answered" and escalation["claimed_at"]
