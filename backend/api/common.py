@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.errors import InvalidInput, Unauthorised
+from backend.errors import DomainError, InvalidInput, Unauthorised
 from backend.keys import DB, SETTINGS, STAFF_USER
 from backend.models import IdempotencyRecord, StaffUser
 from backend.services.staff import staff_for_token
@@ -120,3 +120,21 @@ async def run_write(request: web.Request, write: Write, *, principal: str) -> we
             raise
         return _replay(stored, request_hash)
     return web.Response(text=body, status=status, content_type="application/json")
+
+
+def path_int(request: web.Request, name: str, *, error: DomainError) -> int:
+    """An integer route parameter (an escalation, alert, helper ... id); `error` if it is not."""
+    try:
+        return int(request.match_info[name])
+    except ValueError as exc:
+        raise error from exc
+
+
+def page_params(request: web.Request) -> tuple[int, int]:
+    """`?limit=` (1-500, default 50) and `?offset=` of a list endpoint."""
+    try:
+        limit = min(max(int(request.query.get("limit", "50")), 1), 500)
+        offset = max(int(request.query.get("offset", "0")), 0)
+    except ValueError as exc:
+        raise InvalidInput("limit 和 offset 应为整数", code="bad_filter") from exc
+    return limit, offset

@@ -7,7 +7,7 @@ from datetime import timedelta
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.api.common import json_response, read_model, require_service, run_write
+from backend.api.common import json_response, path_int, read_model, require_service, run_write
 from backend.errors import InvalidInput
 from backend.keys import CIPHER, DB, SETTINGS
 from backend.lifecycle import Actor, CaseStatus
@@ -37,10 +37,7 @@ def _channel_user(request: web.Request) -> str:
 
 
 def _member_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["member_id"])
-    except ValueError as exc:
-        raise InvalidInput("成员编号不对", code="bad_member_id") from exc
+    return path_int(request, "member_id", error=InvalidInput("成员编号不对", code="bad_member_id"))
 
 
 @routes.post(PREFIX + "/drafts", name="service_create_draft")

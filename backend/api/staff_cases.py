@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.api.common import (
     json_response,
+    page_params,
     read_model,
     require_staff,
     run_write,
@@ -55,18 +56,9 @@ def _case_filters(request: web.Request) -> list[object]:
     return filters
 
 
-def _page(request: web.Request) -> tuple[int, int]:
-    try:
-        limit = min(max(int(request.query.get("limit", "50")), 1), 500)
-        offset = max(int(request.query.get("offset", "0")), 0)
-    except ValueError as exc:
-        raise InvalidInput("limit 和 offset 应为整数", code="bad_filter") from exc
-    return limit, offset
-
-
 @routes.get("/api/v1/cases", name="staff_cases")
 async def list_cases(request: web.Request) -> web.Response:
-    limit, offset = _page(request)
+    limit, offset = page_params(request)
     async with request.app[DB]() as session:
         staff = await require_staff(request, session)
         conditions = [*_case_filters(request),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.api.common import json_response, require_staff, run_write, staff_principal
+from backend.api.common import json_response, path_int, require_staff, run_write, staff_principal
 from backend.errors import InvalidInput
 from backend.keys import DB, SETTINGS
 from backend.services import cases as case_service
@@ -77,10 +77,7 @@ async def list_tasks(request: web.Request) -> web.Response:
 @routes.post("/api/v1/case-tasks/{task_id}/done", name="staff_case_task_done")
 async def task_done(request: web.Request) -> web.Response:
     """Mark a task done. Audited."""
-    try:
-        task_id = int(request.match_info["task_id"])
-    except ValueError as exc:
-        raise InvalidInput("任务编号不对", code="bad_task_id") from exc
+    task_id = path_int(request, "task_id", error=InvalidInput("任务编号不对", code="bad_task_id"))
 
     async def write(session: AsyncSession) -> tuple[int, object]:
         staff = await require_staff(request, session)

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.api.common import (
     json_response,
+    path_int,
     read_model,
     require_staff,
     run_write,
@@ -22,10 +23,7 @@ routes = web.RouteTableDef()
 
 
 def _escalation_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["escalation_id"])
-    except ValueError as exc:
-        raise InvalidInput("求助编号不对", code="bad_escalation_id") from exc
+    return path_int(request, "escalation_id", error=InvalidInput("求助编号不对", code="bad_escalation_id"))
 
 
 @routes.get("/api/v1/escalations", name="staff_escalations")

@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.api.common import json_response, read_model, require_staff, run_write, staff_principal
+from backend.api.common import json_response, path_int, read_model, require_staff, run_write, staff_principal
 from backend.errors import InvalidInput
 from backend.keys import CIPHER, DB
 from backend.models import RegisteredHelper
@@ -32,10 +32,7 @@ def registered_helper_view(helper: RegisteredHelper) -> dict[str, Any]:
 
 
 def _helper_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["helper_id"])
-    except ValueError as exc:
-        raise InvalidInput("帮办代办人编号不对", code="bad_helper_id") from exc
+    return path_int(request, "helper_id", error=InvalidInput("帮办代办人编号不对", code="bad_helper_id"))
 
 
 @routes.get("/api/v1/helpers", name="staff_helpers")

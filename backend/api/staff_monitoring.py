@@ -10,7 +10,15 @@ from urllib.parse import unquote
 from aiohttp import BodyPartReader, web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.api.common import json_response, read_model, require_staff, run_write, staff_principal
+from backend.api.common import (
+    json_response,
+    page_params,
+    path_int,
+    read_model,
+    require_staff,
+    run_write,
+    staff_principal,
+)
 from backend.errors import InvalidInput
 from backend.keys import CIPHER, DB
 from backend.models import StaffUser
@@ -131,15 +139,6 @@ def alert_filters(query: dict[str, str] | web.Request) -> alert_service.AlertFil
                                       case_no=params.get("case_no") or None)
 
 
-def _page(request: web.Request) -> tuple[int, int]:
-    try:
-        limit = min(max(int(request.query.get("limit", "50")), 1), 500)
-        offset = max(int(request.query.get("offset", "0")), 0)
-    except ValueError as exc:
-        raise InvalidInput("limit 和 offset 应为整数", code="bad_filter") from exc
-    return limit, offset
-
-
 @routes.get("/api/v1/monitoring/alerts", name="staff_monitoring_alerts")
 async def list_alerts(request: web.Request) -> web.Response:
     """Alerts of the user's 区县 (all for the city role): open first, then urgent, newest first.
@@ -147,7 +146,7 @@ async def list_alerts(request: web.Request) -> web.Response:
     Filters: status, kind, action, group, priority, district, case_no; limit, offset.
     """
     filters = alert_filters(request)
-    limit, offset = _page(request)
+    limit, offset = page_params(request)
     async with request.app[DB].begin() as session:
         staff = await require_staff(request, session)
         rows, total = await alert_service.list_alerts(session=session, staff=staff,
@@ -157,10 +156,7 @@ async def list_alerts(request: web.Request) -> web.Response:
 
 
 def _alert_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["alert_id"])
-    except ValueError as exc:
-        raise InvalidInput("预警编号不对", code="bad_alert_id") from exc
+    return path_int(request, "alert_id", error=InvalidInput("预警编号不对", code="bad_alert_id"))
 
 
 @routes.post("/api/v1/monitoring/alerts/{alert_id}/resolve", name="staff_monitoring_resolve")

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.api.common import (
     json_response,
+    path_int,
     read_model,
     require_staff,
     run_write,
@@ -25,10 +26,7 @@ routes = web.RouteTableDef()
 
 
 def _objection_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["objection_id"])
-    except ValueError as exc:
-        raise InvalidInput("异议编号不对", code="bad_objection_id") from exc
+    return path_int(request, "objection_id", error=InvalidInput("异议编号不对", code="bad_objection_id"))
 
 
 @routes.get("/api/v1/objections", name="staff_objections")

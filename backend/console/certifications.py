@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from backend.api.common import path_int
 from backend.console import labels
 from backend.console.auth import require_console_post, require_console_staff
 from backend.console.rendering import DONE_MESSAGES, console_page, redirect, render, url
@@ -58,10 +59,7 @@ async def case_tasks(request: web.Request) -> web.StreamResponse:
 @console_page
 async def task_done(request: web.Request) -> web.StreamResponse:
     """Staff console: mark a case task as handled (audited)."""
-    try:
-        task_id = int(request.match_info["task_id"])
-    except ValueError as exc:
-        raise NotFound("没有找到这项任务", code="task_not_found") from exc
+    task_id = path_int(request, "task_id", error=NotFound("没有找到这项任务", code="task_not_found"))
     async with request.app[DB].begin() as session:
         staff, _form = await require_console_post(request, session)
         await certification.complete_task(session=session, staff=staff, task_id=task_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 from sqlalchemy import select
 
+from backend.api.common import path_int
 from backend.console.auth import require_console_post, require_console_staff
 from backend.console.rendering import DONE_MESSAGES, console_page, redirect, render, url
 from backend.errors import InvalidInput, NotFound
@@ -23,10 +24,7 @@ DONE_MESSAGES.update({
 
 
 def _escalation_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["escalation_id"])
-    except ValueError as exc:
-        raise NotFound("没有找到这条求助", code="escalation_not_found") from exc
+    return path_int(request, "escalation_id", error=NotFound("没有找到这条求助", code="escalation_not_found"))
 
 
 @routes.get("/console/escalations", name="console_escalations")

@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import ValidationError
 
+from backend.api.common import path_int
 from backend.console.auth import require_console_post, require_console_staff
 from backend.console.rendering import (
     DONE_MESSAGES,
@@ -30,10 +31,7 @@ DONE_MESSAGES.update({"registered": "已登记这位帮办代办人", "deactivat
 
 
 def _helper_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["helper_id"])
-    except ValueError as exc:
-        raise NotFound("没有找到这位帮办代办人", code="helper_not_found") from exc
+    return path_int(request, "helper_id", error=NotFound("没有找到这位帮办代办人", code="helper_not_found"))
 
 
 async def _registry_page(request: web.Request, staff: StaffUser, session: Any, *,

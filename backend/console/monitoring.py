@@ -6,6 +6,7 @@ from __future__ import annotations
 from aiohttp import BodyPartReader, web
 from pydantic import ValidationError
 
+from backend.api.common import path_int
 from backend.api.staff_monitoring import alert_filters, import_upload, part_chunks
 from backend.console.auth import (
     CSRF_FIELD,
@@ -47,10 +48,7 @@ CHOICES = {
 
 
 def _alert_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["alert_id"])
-    except ValueError as exc:
-        raise NotFound("没有找到这条预警", code="alert_not_found") from exc
+    return path_int(request, "alert_id", error=NotFound("没有找到这条预警", code="alert_not_found"))
 
 
 @routes.get("/console/monitoring", name="console_monitoring")

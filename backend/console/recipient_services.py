@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from backend.api.common import path_int
 from backend.console.auth import require_console_post, require_console_staff
 from backend.console.rendering import DONE_MESSAGES, console_page, redirect, render, url
 from backend.errors import InvalidInput, NotFound
@@ -24,10 +25,7 @@ DONE_MESSAGES.update({"objection_resolved": "已记录处理结果，这条异�
 
 
 def _objection_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["objection_id"])
-    except ValueError as exc:
-        raise NotFound("没有找到这条异议", code="objection_not_found") from exc
+    return path_int(request, "objection_id", error=NotFound("没有找到这条异议", code="objection_not_found"))
 
 
 @routes.get("/console/objections", name="console_objections")
