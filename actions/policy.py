@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import policy_search
-from actions.escalation import low_confidence_turn
+from actions.escalation import LOW_CONFIDENCE_SLOT, ActionNotUnderstood, low_confidence_turn
 from actions.policy_search import Answer
 from actions.policy_texts import FaqEntry, Unit, library
 
@@ -137,6 +137,30 @@ class ActionAnswerPolicy(Action):
         if best is None and result.reason != "other_region":
             return await low_confidence_turn(dispatcher, tracker, reason="答不上来的政策问题")
         return []
+
+
+class ActionFallback(Action):
+    """When neither the NLU nor the rules knew what to do with a message.
+
+    A question the policy texts answer confidently is answered ("存款多少就不能办低保了"
+    taken for another intent); anything else is a turn not understood, and the second such
+    turn in a row goes to a person (``ActionNotUnderstood``).
+    """
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        question = latest_question(tracker)
+        if question:
+            result = await asyncio.get_running_loop().run_in_executor(
+                None, policy_search.answer, question)
+            if result.best is not None:
+                text, buttons = render(result, question)
+                dispatcher.utter_message(text=text, buttons=buttons)
+                return [SlotSet(LOW_CONFIDENCE_SLOT, None)]
+        return await ActionNotUnderstood().run(dispatcher, tracker, domain)
 
 
 def requested_article(tracker: Tracker) -> str | None:

@@ -186,3 +186,18 @@ async def test_form_resuming_after_a_question_does_not_escalate_again(
     await ValidateApplicationForm().run(dispatcher, tracker, domain)
     assert EMERGENCY not in texts_of(dispatcher)
     assert await backend().inbox(tracker.sender_id) == []
+
+
+async def test_fallback_answers_a_policy_question_it_can_and_otherwise_says_so() -> None:
+    from actions.policy import ActionFallback
+
+    dispatcher = CollectingDispatcher()
+    events = await ActionFallback().run(dispatcher, chat("存款多少就不能办低保了"), {})
+    [message] = dispatcher.messages
+    assert "依据：" in message["text"] and "存款" in message["text"]
+    assert events == [SlotSet(LOW_CONFIDENCE_SLOT, None)]
+
+    dispatcher = CollectingDispatcher()
+    events = await ActionFallback().run(dispatcher, chat("阿巴阿巴"), {})
+    assert "没太明白" in texts_of(dispatcher)[0]
+    assert events == [SlotSet(LOW_CONFIDENCE_SLOT, 1.0)]
