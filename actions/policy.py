@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -40,6 +40,7 @@ ARTICLE_MISSING = "没有找到这条规定的原文。您可以再问一次，�
 DID_YOU_MEAN = "您是不是想问下面这些？"
 SUGGESTION_FLOOR = 0.25  # confidence of an FAQ near miss worth offering
 MAX_SUGGESTIONS = 3
+END_OF_TURN = FollowupAction("action_listen")
 
 
 def group_citations(units: Sequence[Unit]) -> str:
@@ -145,6 +146,9 @@ class ActionFallback(Action):
     A question the policy texts answer confidently is answered ("存款多少就不能办低保了"
     taken for another intent); anything else is a turn not understood, and the second such
     turn in a row goes to a person (``ActionNotUnderstood``).
+
+    It ends the turn itself: as RulePolicy's core fallback no rule follows it, and without
+    the listen the fallback would be predicted again, up to Rasa's limit of ten.
     """
 
     def name(self) -> str:
@@ -159,8 +163,8 @@ class ActionFallback(Action):
             if result.best is not None:
                 text, buttons = render(result, question)
                 dispatcher.utter_message(text=text, buttons=buttons)
-                return [SlotSet(LOW_CONFIDENCE_SLOT, None)]
-        return await ActionNotUnderstood().run(dispatcher, tracker, domain)
+                return [SlotSet(LOW_CONFIDENCE_SLOT, None), END_OF_TURN]
+        return [*await ActionNotUnderstood().run(dispatcher, tracker, domain), END_OF_TURN]
 
 
 def requested_article(tracker: Tracker) -> str | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import backend
@@ -195,9 +195,9 @@ async def test_fallback_answers_a_policy_question_it_can_and_otherwise_says_so()
     events = await ActionFallback().run(dispatcher, chat("存款多少就不能办低保了"), {})
     [message] = dispatcher.messages
     assert "依据：" in message["text"] and "存款" in message["text"]
-    assert events == [SlotSet(LOW_CONFIDENCE_SLOT, None)]
+    assert events == [SlotSet(LOW_CONFIDENCE_SLOT, None), FollowupAction("action_listen")]
 
     dispatcher = CollectingDispatcher()
     events = await ActionFallback().run(dispatcher, chat("阿巴阿巴"), {})
     assert "没太明白" in texts_of(dispatcher)[0]
-    assert events == [SlotSet(LOW_CONFIDENCE_SLOT, 1.0)]
+    assert events == [SlotSet(LOW_CONFIDENCE_SLOT, 1.0), FollowupAction("action_listen")]

@@ -95,3 +95,11 @@ def test_a_reply_typed_in_the_console_reaches_the_web_chat(stack: Stack,
     assert "【工作人员回复】" not in web_chat("谢谢")  # delivered once
     [escalation] = _escalations_of(stack, staff, sender)
     assert escalation["status"] == "answered" and escalation["claimed_at"]
+
+
+def test_a_message_no_rule_expects_gets_one_reply(chat: Chat) -> None:
+    """"好的" out of the blue is understood (affirm) but nothing follows from it: one polite
+    reply, and the turn ends (the fallback is not repeated)."""
+    replies = chat.say("好的")
+    assert len(replies) == 1 and "没太明白" in replies[0]["text"]
+    assert "叫什么名字" in chat.text("我想申请低保") + chat.text("给自己申请")
