@@ -4,7 +4,8 @@ BACKEND_PY := .venv/backend/bin/python
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: setup test run train lint nlu-eval bench-backend bench-nlu bench-conversation bench-qa lock
+.PHONY: setup test run train lint nlu-eval bench-backend bench-nlu bench-conversation bench-qa \
+        bench-monitoring standards lock
 
 setup:  ## create both envs (idempotent) and a local .env with fresh secrets
 	@mkdir -p var
@@ -40,13 +41,11 @@ bench-backend:  ## load benchmark of the case backend (SQLite and PostgreSQL)
 bench-nlu:  ## the NLU pipeline on the public SMP2019 benchmark
 	@$(BOT_PY) bench/nlu_smp2019.py
 
-.PHONY: bench-monitoring
 bench-monitoring:  ## monitoring import: 1,000,000 rows against 200,000 monitored people (PostgreSQL)
 	@$(BACKEND_PY) bench/monitoring_import.py
 
 lock:  ## re-resolve both envs from requirements/*.in and rewrite the lock files
 	@scripts/lock.sh
 
-.PHONY: standards
 standards:  ## pre-check standards: ARGS="show [--district 渝中区]" | ARGS="set --district ... --source ..." | ARGS="check"
 	@$(BOT_PY) -m actions.standards_cli $(ARGS)

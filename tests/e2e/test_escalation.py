@@ -98,8 +98,14 @@ def test_a_reply_typed_in_the_console_reaches_the_web_chat(stack: Stack,
 
 
 def test_a_message_no_rule_expects_gets_one_reply(chat: Chat) -> None:
-    """"好的" out of the blue is understood (affirm) but nothing follows from it: one polite
-    reply, and the turn ends (the fallback is not repeated)."""
-    replies = chat.say("好的")
+    """"没有了" out of the blue is understood (the end of the member list) but nothing follows
+    from it: one polite reply, and the turn ends (the fallback is not repeated)."""
+    replies = chat.say("没有了")
     assert len(replies) == 1 and "没太明白" in replies[0]["text"]
     assert "叫什么名字" in chat.text("我想申请低保") + chat.text("给自己申请")
+
+
+def test_a_plain_yes_after_a_handover_is_acknowledged(chat: Chat) -> None:
+    assert "转给工作人员" in chat.text("转人工")
+    replies = chat.say("好的")
+    assert len(replies) == 1 and replies[0]["text"] == "好的。还有什么需要帮忙的吗？"
