@@ -10,6 +10,7 @@ import multiprocessing
 import signal
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from multiprocessing.connection import wait
 from types import FrameType
 
@@ -26,6 +27,7 @@ from backend.errors import DomainError
 from backend.lifecycle import CaseStatus
 from backend.migrate import upgrade
 from backend.models import Case
+from backend.services import maintenance
 from backend.services import staff as staff_service
 from backend.settings import Settings, SettingsError
 from backend.views import case_view
@@ -54,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     cases.add_parser("export", help="every submitted case as JSON lines (masked numbers)")
     add_benefits_parser(commands)
     add_monitoring_parser(commands)
+    maintenance = commands.add_parser("maintenance", help="housekeeping").add_subparsers(
+        dest="maintenance_command", required=True)
+    prune = maintenance.add_parser(
+        "prune", help="delete old retry records and attempt counters, and expired sessions")
+    prune.add_argument("--days", type=_positive_int, default=30,
+                       help="keep what is younger than this many days (default 30, at least 1)")
     return parser
 
 
@@ -75,6 +83,11 @@ async def _export_cases(settings: Settings) -> int:
             sys.stdout.write(json.dumps(case_view(case), ensure_ascii=False) + "\n")
             count += 1
     return count
+
+
+async def _prune(settings: Settings, *, days: int) -> dict[str, int]:
+    async with database(settings) as db, db.begin() as session:
+        return await maintenance.prune(session=session, older_than=timedelta(days=days))
 
 
 def _positive_int(text: str) -> int:
@@ -185,6 +198,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"exported {count} benefits", file=sys.stderr)
         elif args.command == "monitoring":
             return run_monitoring(settings, args)
+        elif args.command == "maintenance":
+            counts = asyncio.run(_prune(settings, days=args.days))
+            print(" ".join(f"{table}={count}" for table, count in counts.items()))
     except DomainError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1

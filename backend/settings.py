@@ -65,6 +65,8 @@ class Settings:
     staff_token_hours: int = 12
     lookup_max_failures: int = 5  # failed case look-ups per chat user per window
     lookup_window_minutes: int = 30
+    login_max_failures: int = 5  # failed staff sign-ins per user name per window
+    login_window_minutes: int = 15
     signing_code_hours: int = 72
     db_pool_size: int = 10
     web_workers: int = 1  # server processes sharing the port (`serve --workers`)
@@ -100,6 +102,8 @@ class Settings:
             host=env.get("BACKEND_HOST", "127.0.0.1"),
             port=int(env.get("BACKEND_PORT", "8000")),
             rasa_url=env.get("RASA_URL", "http://127.0.0.1:5005"),
+            login_max_failures=int(env.get("STAFF_LOGIN_MAX_FAILURES", "5")),
+            login_window_minutes=int(env.get("STAFF_LOGIN_WINDOW_MINUTES", "15")),
             db_pool_size=int(env.get("DB_POOL_SIZE", "10")),
             web_workers=int(env.get("WEB_WORKERS", "1")),
             log_level=env.get("LOG_LEVEL", "INFO"),

@@ -32,11 +32,16 @@ routes = web.RouteTableDef()
 @routes.post("/api/v1/staff/login", name="staff_login")
 async def login(request: web.Request) -> web.Response:
     data = await read_model(request, StaffLogin)
-    hours = request.app[SETTINGS].staff_token_hours
-    async with request.app[DB].begin() as session:
-        token = await staff_service.login(session=session, username=data.username,
-                                          password=data.password,
-                                          valid_for=timedelta(hours=hours))
+    settings = request.app[SETTINGS]
+    hours = settings.staff_token_hours
+    async with request.app[DB]() as session:
+        try:
+            token = await staff_service.login(
+                session=session, username=data.username, password=data.password,
+                valid_for=timedelta(hours=hours), max_failures=settings.login_max_failures,
+                window=timedelta(minutes=settings.login_window_minutes))
+        finally:
+            await session.commit()  # a failed attempt counts towards the limit
     return json_response({"token": token, "expires_in": hours * 3600})
 
 

@@ -22,7 +22,7 @@ from backend.console.auth import (
     set_cookie,
 )
 from backend.console.rendering import console_page, redirect, render, safe_next, url
-from backend.errors import Forbidden, Unauthorised
+from backend.errors import Forbidden, TooManyAttempts, Unauthorised
 from backend.keys import DB, SETTINGS
 from backend.services import staff as staff_service
 
@@ -86,13 +86,19 @@ async def login(request: web.Request) -> web.StreamResponse:
     username, password = str(form.get("username", "")).strip(), str(form.get("password", ""))
     if not username or not password or len(username) > 40 or len(password) > 200:
         return _login_form(request, error="请输入用户名和密码", status=422, username=username[:40])
-    hours = request.app[SETTINGS].staff_token_hours
+    settings = request.app[SETTINGS]
+    hours = settings.staff_token_hours
     try:
-        async with request.app[DB].begin() as session:
-            token = await staff_service.login(session=session, username=username, password=password,
-                                              valid_for=timedelta(hours=hours))
-    except Unauthorised as exc:
-        return _login_form(request, error=exc.message, status=401, username=username)
+        async with request.app[DB]() as session:
+            try:
+                token = await staff_service.login(
+                    session=session, username=username, password=password,
+                    valid_for=timedelta(hours=hours), max_failures=settings.login_max_failures,
+                    window=timedelta(minutes=settings.login_window_minutes))
+            finally:
+                await session.commit()  # a failed attempt counts towards the limit
+    except (Unauthorised, TooManyAttempts) as exc:
+        return _login_form(request, error=exc.message, status=exc.status, username=username)
     response = redirect(safe_next(str(form.get("next", ""))) or url(request, "console_escalations"))
     set_cookie(request, response, SESSION_COOKIE, token, max_age=hours * 3600)
     clear_cookie(response, LOGIN_CSRF_COOKIE, path=LOGIN_PATH)

@@ -25,7 +25,7 @@ from backend.models.recipient_services import (
     NoticeObjection,
     PublicNotice,
 )
-from backend.models.staff import AuditEntry, StaffSession, StaffUser
+from backend.models.staff import AuditEntry, StaffLoginAttempt, StaffSession, StaffUser
 from backend.models.support import (
     EligibilityPrecheck,
     Escalation,
@@ -37,7 +37,7 @@ from backend.models.support import (
 __all__ = [
     "Applicant", "AuditEntry", "AuthorisationSignature", "Base", "Case", "CaseEvent",
     "CaseHelper", "EligibilityPrecheck", "Escalation", "EscalationReply", "HouseholdMember",
-    "IdempotencyRecord", "LookupAttempt", "SigningCode", "StaffSession", "StaffUser",
+    "IdempotencyRecord", "LookupAttempt", "SigningCode", "StaffLoginAttempt", "StaffSession", "StaffUser",
     "RegisteredHelper",
     "MonitoredPerson", "MonitoringAlert", "MonitoringImport",
     "Certificate", "LinkedBenefit", "NoticeObjection", "PublicNotice",

@@ -30,6 +30,16 @@ class StaffSession(Timestamped, Base):
     expires_at: Mapped[datetime]
 
 
+class StaffLoginAttempt(Timestamped, Base):
+    """A sign-in attempt, for the failure limit per user name (API and console)."""
+
+    __tablename__ = "staff_login_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), index=True)
+    succeeded: Mapped[bool]
+
+
 class AuditEntry(Timestamped, Base):
     __tablename__ = "audit_log"
 

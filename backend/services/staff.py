@@ -7,12 +7,12 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, select, true
+from sqlalchemy import ColumnElement, delete, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.districts import DISTRICT_SET
-from backend.errors import Conflict, InvalidInput, NotFound, Unauthorised
-from backend.models import AuditEntry, Case, StaffSession, StaffUser
+from backend.errors import Conflict, InvalidInput, NotFound, TooManyAttempts, Unauthorised
+from backend.models import AuditEntry, Case, StaffLoginAttempt, StaffSession, StaffUser
 from backend.models.base import utcnow
 from backend.privacy.crypto import secret_digest
 from backend.services.passwords import hash_password, verify_password
@@ -42,10 +42,25 @@ async def create_staff(*, session: AsyncSession, username: str, password: str,
 
 
 async def login(*, session: AsyncSession, username: str, password: str,
-                valid_for: timedelta) -> str:
+                valid_for: timedelta, max_failures: int = 5,
+                window: timedelta = timedelta(minutes=15)) -> str:
+    """A new session token, or an error. Every attempt is recorded and `max_failures`
+    failures within `window` lock the user name; the caller commits even on failure."""
+    username = username[:40]
+    failures = await session.scalar(
+        select(func.count()).select_from(StaffLoginAttempt).where(
+            StaffLoginAttempt.username == username,
+            StaffLoginAttempt.succeeded.is_(False),
+            StaffLoginAttempt.created_at >= utcnow() - window))
+    if (failures or 0) >= max_failures:
+        minutes = int(window.total_seconds() // 60)
+        raise TooManyAttempts(f"登录失败次数太多，请{minutes}分钟后再试，或联系管理员",
+                              code="too_many_logins")
     staff = await session.scalar(select(StaffUser).where(StaffUser.username == username))
     ok = verify_password(password, staff.password_hash if staff else _dummy_hash())
-    if staff is None or not ok or not staff.is_active:
+    succeeded = staff is not None and ok and staff.is_active
+    session.add(StaffLoginAttempt(username=username, succeeded=succeeded))
+    if not succeeded:
         raise Unauthorised("用户名或密码不对", code="bad_credentials")
     token = secrets.token_urlsafe(32)
     now = utcnow()
