@@ -59,6 +59,5 @@ def create_app(settings: Settings) -> web.Application:
 async def _database(app: web.Application) -> AsyncIterator[None]:
     engine = create_engine(app[SETTINGS])
     app[DB] = create_session_maker(engine)
-    app[DB].configure(info={"settings": app[SETTINGS]})  # read by status hooks
     yield
     await engine.dispose()

@@ -96,7 +96,7 @@ async def transition(request: web.Request) -> web.Response:
         staff = await require_staff(request, session)
         case = await case_review.transition_case(
             session=session, staff=staff, case_no=request.match_info["case_no"],
-            target=data.to, reason=data.reason)
+            target=data.to, reason=data.reason, settings=request.app[SETTINGS])
         return 200, case_view(case)
 
     return await run_write(request, write, principal=staff_principal(request))

@@ -10,7 +10,7 @@ from backend.console.labels import staff_targets
 from backend.console.rendering import DONE_MESSAGES, console_page, redirect, render, url
 from backend.districts import DISTRICTS
 from backend.errors import InvalidInput
-from backend.keys import CIPHER, DB
+from backend.keys import CIPHER, DB, SETTINGS
 from backend.lifecycle import AssistanceType, CaseStatus
 from backend.models import AuditEntry, Case, Escalation, RegisteredHelper, StaffUser
 from backend.schemas import TransitionIn
@@ -108,5 +108,5 @@ async def transition(request: web.Request) -> web.StreamResponse:
                                             "reason": form.get("reason", "")})
         case = await case_review.transition_case(
             session=session, staff=staff, case_no=request.match_info["case_no"],
-            target=data.to, reason=data.reason)
+            target=data.to, reason=data.reason, settings=request.app[SETTINGS])
     return redirect(url(request, "console_case", {"done": "transition"}, case_no=case.case_no))

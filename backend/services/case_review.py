@@ -16,15 +16,17 @@ from backend.models import Case, CaseEvent, StaffUser
 from backend.services import cases as case_service
 from backend.services import staff as staff_service
 from backend.services.transitions import apply_transition
+from backend.settings import Settings
 
 StatusHook = Callable[..., Awaitable[None]]
-"""Called as `hook(session=..., case=..., event=..., staff=...)` after a staff transition."""
+"""Called as `hook(session=..., case=..., event=..., staff=..., settings=...)` after a staff
+transition."""
 
 STATUS_HOOKS: list[StatusHook] = []
 
 
 async def transition_case(*, session: AsyncSession, staff: StaffUser, case_no: str,
-                          target: CaseStatus, reason: str | None) -> Case:
+                          target: CaseStatus, reason: str | None, settings: Settings) -> Case:
     """Move a case the staff user may see to `target`, audited, then run the hooks."""
     case = await case_service.get_case(session=session, case_no=case_no)
     staff_service.ensure_case_visible(staff, case)
@@ -33,11 +35,12 @@ async def transition_case(*, session: AsyncSession, staff: StaffUser, case_no: s
     staff_service.audit(session=session, staff=staff, action="case.transition", case=case,
                         detail=target.value)
     await session.flush()
-    await run_status_hooks(session=session, case=case, event=event, staff=staff)
+    await run_status_hooks(session=session, case=case, event=event, staff=staff,
+                           settings=settings)
     return case
 
 
 async def run_status_hooks(*, session: AsyncSession, case: Case, event: CaseEvent,
-                           staff: StaffUser | None) -> None:
+                           staff: StaffUser | None, settings: Settings) -> None:
     for hook in STATUS_HOOKS:
-        await hook(session=session, case=case, event=event, staff=staff)
+        await hook(session=session, case=case, event=event, staff=staff, settings=settings)

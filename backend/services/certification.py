@@ -45,9 +45,6 @@ STATES = ("due", "overdue", "done", "upcoming")
 STATE_NAMES = {"due": "待认证", "overdue": "已逾期", "done": "已认证", "upcoming": "未到认证期"}
 TASK_STATUSES = ("open", "done")
 TASK_KINDS = {"certification_change": "资格认证时报告了变化"}
-# The app's sessions carry its Settings under this key of `session.info` (see backend/app.py),
-# so that a status hook, which only gets a session, can read the configured interval.
-SETTINGS_INFO_KEY = "settings"
 
 
 def china_today(now: datetime | None = None) -> date:
@@ -77,11 +74,6 @@ class CertificationPolicy:
                    lock_minutes=settings.identity_lock_minutes,
                    valid_minutes=settings.identity_valid_minutes)
 
-    @classmethod
-    def of_session(cls, session: AsyncSession) -> CertificationPolicy:
-        """The app's policy; a session made outside the app (a script) gets the defaults."""
-        settings = session.info.get(SETTINGS_INFO_KEY)
-        return cls.from_settings(settings) if isinstance(settings, Settings) else cls()
 
 
 def schedule_state(schedule: CertificationSchedule, *, today: date, window_days: int) -> str:
@@ -115,12 +107,12 @@ async def ensure_schedule(*, session: AsyncSession, case: Case,
 
 
 async def schedule_on_approval(*, session: AsyncSession, case: Case, event: CaseEvent,
-                               staff: StaffUser | None) -> None:
+                               staff: StaffUser | None, settings: Settings) -> None:
     """Status hook: an approval starts the certification schedule, in the same transaction;
     a suspension or the end of assistance stops it, and resuming starts it again."""
     if event.to_status == CaseStatus.APPROVED.value:
         schedule = await ensure_schedule(session=session, case=case,
-                                         policy=CertificationPolicy.of_session(session))
+                                         policy=CertificationPolicy.from_settings(settings))
         if schedule is not None and schedule.status != "active":
             schedule.status = "active"
     elif event.to_status in (CaseStatus.SUSPENDED.value, CaseStatus.TERMINATED.value):

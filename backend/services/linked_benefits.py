@@ -25,6 +25,7 @@ from backend.models.base import utcnow
 from backend.services import case_review
 from backend.services import cases as case_service
 from backend.services.staff import district_filter
+from backend.settings import Settings
 
 BENEFITS_FILE = Path(__file__).resolve().parent.parent / "linked_benefits.json"
 EXPORT_FIELDS = ("agency", "benefit", "case_no", "district", "street", "assistance_type",
@@ -80,7 +81,7 @@ async def grant_for_case(*, session: AsyncSession, case: Case,
 
 
 async def grant_on_approval(*, session: AsyncSession, case: Case, event: CaseEvent,
-                            staff: StaffUser | None) -> None:
+                            staff: StaffUser | None, settings: Settings) -> None:
     """Status hook: an approval grants the linked benefits in the same transaction."""
     if event.to_status == CaseStatus.APPROVED.value:
         await grant_for_case(session=session, case=case)

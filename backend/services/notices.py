@@ -22,6 +22,7 @@ from backend.privacy.crypto import PersonalDataCipher
 from backend.privacy.id_numbers import mask_name
 from backend.services import case_review
 from backend.services import staff as staff_service
+from backend.settings import Settings
 
 NOTICE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 OBJECTION_STATUSES = ("open", "resolved")
@@ -66,7 +67,7 @@ async def publish(*, session: AsyncSession, case: Case) -> PublicNotice:
 
 
 async def publish_on_approval(*, session: AsyncSession, case: Case, event: CaseEvent,
-                              staff: StaffUser | None) -> None:
+                              staff: StaffUser | None, settings: Settings) -> None:
     """Status hook: an approval goes on the public notice in the same transaction."""
     if event.to_status == CaseStatus.APPROVED.value:
         await publish(session=session, case=case)

@@ -22,6 +22,7 @@ from backend.models import Case, CaseEvent, MonitoredPerson, StaffUser
 from backend.models.base import utcnow
 from backend.services.case_review import STATUS_HOOKS
 from backend.services.monitoring.rules import MONITORING_WINDOW, Category
+from backend.settings import Settings
 
 REFRESH_CHUNK = 500  # cases loaded at a time by the full refresh
 
@@ -146,7 +147,7 @@ def in_window(now: datetime):  # type: ignore[no-untyped-def]
 
 
 async def on_case_status(*, session: AsyncSession, case: Case, event: CaseEvent,
-                         staff: StaffUser | None) -> None:
+                         staff: StaffUser | None, settings: Settings) -> None:
     """Status hook: a decision (or any later change) updates the case's monitored people."""
     await sync_case(session=session, case=case)
 
