@@ -69,10 +69,11 @@ class Stack:
                "TRACKER_DB": str(workdir / "tracker.sqlite3")}
         return cls(workdir=workdir, env=env)
 
-    def _start(self, name: str, args: list[str], ready_url: str, seconds: float) -> None:
+    def _start(self, name: str, args: list[str], ready_url: str, seconds: float,
+               env: dict[str, str] | None = None) -> None:
         log_path = self.workdir / f"{name}.log"
         self.logs[name] = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
-        process = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=self.logs[name],
+        process = subprocess.Popen(args, cwd=ROOT, env=env or self.env, stdout=self.logs[name],
                                    stderr=subprocess.STDOUT)
         self.processes[name] = process
         began = time.monotonic()
@@ -99,11 +100,20 @@ class Stack:
         self.env["ACTION_SERVER_URL"] = f"{self.actions_url}/webhook"
         self._start("actions", [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
                                 "--port", str(port)], f"{self.actions_url}/health", 120)
-        port = rasa_port
-        self._start("rasa", [sys.executable, "-m", "rasa", "run", "--model", str(model),
-                             "--endpoints", "bot/endpoints.yml", "--credentials",
-                             "bot/credentials.yml", "--port", str(port), "--interface",
-                             "127.0.0.1"], f"{self.rasa_url}/", 300)
+        self.start_rasa("rasa", model, rasa_port)
+
+    def start_rasa(self, name: str, model: Path, port: int, endpoints: str = "bot/endpoints.yml",
+                   env: dict[str, str] | None = None) -> str:
+        """One Rasa server (more than one for the scale-out test); returns its URL."""
+        url = f"http://127.0.0.1:{port}"
+        self._start(name, [sys.executable, "-m", "rasa", "run", "--model", str(model),
+                           "--endpoints", endpoints, "--credentials", "bot/credentials.yml",
+                           "--port", str(port), "--interface", "127.0.0.1"], f"{url}/", 300,
+                    env={**self.env, **(env or {})})
+        return url
+
+    def stop_process(self, name: str) -> None:
+        self._stop(name)
 
     def backend_cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([str(BACKEND_PY), "-m", "backend", *args], cwd=ROOT, env=self.env,
