@@ -48,3 +48,8 @@ class Conflict(DomainError):
 class TooManyAttempts(DomainError):
     status = 429
     code = "too_many_attempts"
+
+
+class TooLarge(DomainError):
+    status = 413
+    code = "too_large"

@@ -67,6 +67,7 @@ class Settings:
     lookup_window_minutes: int = 30
     login_max_failures: int = 5  # failed staff sign-ins per user name per window
     login_window_minutes: int = 15
+    monitoring_upload_max_mb: int = 200  # one cross-check file through the API or console
     signing_code_hours: int = 72
     db_pool_size: int = 10
     web_workers: int = 1  # server processes sharing the port (`serve --workers`)
@@ -104,6 +105,7 @@ class Settings:
             rasa_url=env.get("RASA_URL", "http://127.0.0.1:5005"),
             login_max_failures=int(env.get("STAFF_LOGIN_MAX_FAILURES", "5")),
             login_window_minutes=int(env.get("STAFF_LOGIN_WINDOW_MINUTES", "15")),
+            monitoring_upload_max_mb=int(env.get("MONITORING_UPLOAD_MAX_MB", "200")),
             db_pool_size=int(env.get("DB_POOL_SIZE", "10")),
             web_workers=int(env.get("WEB_WORKERS", "1")),
             log_level=env.get("LOG_LEVEL", "INFO"),

@@ -19,8 +19,8 @@ from backend.api.common import (
     run_write,
     staff_principal,
 )
-from backend.errors import InvalidInput
-from backend.keys import CIPHER, DB
+from backend.errors import InvalidInput, TooLarge
+from backend.keys import CIPHER, DB, SETTINGS
 from backend.models import StaffUser
 from backend.schemas_monitoring import AlertResolution
 from backend.services import staff as staff_service
@@ -52,6 +52,20 @@ async def layouts(request: web.Request) -> web.Response:
     return json_response({"kinds": describe_layouts(), "outcomes": OUTCOMES, "actions": ACTION_NAMES})
 
 
+def _too_large(limit: int) -> TooLarge:
+    return TooLarge(f"文件太大：网页和接口上传不超过 {limit // (1024 * 1024)} MB，"
+                    "请拆成几个文件上传（重复导入不会产生重复预警）", code="upload_too_large")
+
+
+async def _capped(chunks: AsyncIterator[bytes], limit: int) -> AsyncIterator[bytes]:
+    received = 0
+    async for chunk in chunks:
+        received += len(chunk)
+        if received > limit:
+            raise _too_large(limit)
+        yield chunk
+
+
 async def part_chunks(part: BodyPartReader) -> AsyncIterator[bytes]:
     """The bytes of one multipart part, as they arrive."""
     while chunk := await part.read_chunk(UPLOAD_CHUNK_BYTES):
@@ -63,10 +77,17 @@ async def import_upload(request: web.Request, staff: StaffUser, *, kind_text: st
     """Run an uploaded file through the importer and audit it; for the API and the console.
 
     District staff match their own 区县's monitored people only, so an upload cannot be used
-    to learn whether someone is monitored elsewhere.
+    to learn whether someone is monitored elsewhere. An upload larger than
+    MONITORING_UPLOAD_MAX_MB is refused: before anything is read when it says its size, else
+    when the limit is passed (the batches before it stay imported; a second import of the
+    same rows makes no duplicates). The CLI has no limit.
     """
+    limit = request.app[SETTINGS].monitoring_upload_max_mb * 1024 * 1024
+    if request.content_length is not None and request.content_length > limit:
+        raise _too_large(limit)
     summary = await import_records(
-        db=request.app[DB], cipher=request.app[CIPHER], kind=_kind(kind_text), chunks=chunks,
+        db=request.app[DB], cipher=request.app[CIPHER], kind=_kind(kind_text),
+        chunks=_capped(chunks, limit),
         filename=filename, source="api", staff_id=staff.id,
         district=None if staff.role == "city" else staff.district)
     async with request.app[DB].begin() as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any, get_args
 
@@ -9,10 +10,12 @@ from aiohttp import FormData
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
+from backend.app import create_app
 from backend.models import AuditEntry
 from backend.schemas_monitoring import OutcomeCode
 from backend.services.monitoring.records import RecordKind
 from backend.services.monitoring.rules import OUTCOMES
+from backend.settings import Settings
 from tests.backend.conftest import staff_token
 from tests.backend.monitoring_steps import Db, csv_file, household
 
@@ -149,3 +152,26 @@ async def test_openapi_documents_the_upload_and_resolution(client: TestClient) -
         "/AlertResolution")
     assert document["paths"][ALERTS]["get"]["security"] == [{"staffToken": []}]
     assert set(get_args(OutcomeCode)) == set(OUTCOMES)
+
+
+async def test_uploads_over_the_size_limit_are_refused(aiohttp_client: Any, settings: Settings,
+                                                       db: Db) -> None:
+    client = await aiohttp_client(create_app(replace(settings, monitoring_upload_max_mb=1)))
+    staff = await staff_token(client, db, "yuzhong", "渝中区")
+    header = csv_file(RecordKind.DEATHS, [])
+    big = header + b"\n".join(b"110105194912310029,2026-01-01" for _ in range(60_000))
+    assert len(big) > 1024 * 1024
+
+    response = await client.post(IMPORTS, params={"kind": "deaths"}, data=big,
+                                 headers={**staff, "Content-Type": "text/csv"})
+    assert response.status == 413  # said its size: refused before reading
+    assert (await response.json())["error"]["code"] == "upload_too_large"
+
+    async def streamed():  # type: ignore[no-untyped-def]  # no Content-Length: counted
+        for start in range(0, len(big), 64 * 1024):
+            yield big[start:start + 64 * 1024]
+
+    response = await client.post(IMPORTS, params={"kind": "deaths"}, data=streamed(),
+                                 headers={**staff, "Content-Type": "text/csv"})
+    assert response.status == 413
+    assert "MB" in (await response.json())["error"]["message"]
