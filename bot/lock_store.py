@@ -4,8 +4,8 @@ Rasa Open Source 3.6's ``RedisLockStore`` reads a conversation's ticket lock, ch
 the process and writes it back. Two instances that receive messages of one conversation at
 the same moment can both read the same lock, each write its own version, and then both
 believe it is their turn: both load the tracker, and the SQL tracker store keeps only the
-events of whichever saves first. ``tests/e2e/test_scale_out.py`` lost a message that way
-about one time in three.
+events of whichever saves first. ``tests/e2e/test_scale_out.py`` lost a message that way in
+two runs of five.
 
 Here every change (issue a ticket, drop expired ones, finish serving) is one optimistic
 transaction (WATCH / MULTI / EXEC, retried on conflict), and the lock is deleted in the same
