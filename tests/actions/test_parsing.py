@@ -61,6 +61,9 @@ def test_districts(text: str, district: str | None) -> None:
     ("王秀英", "王秀英"), ("我叫王秀英", "王秀英"), ("名字是 李强。", "李强"),
     ("欧阳娜娜", "欧阳娜娜"), ("买买提·艾力", "买买提·艾力"),
     ("x'); DROP TABLE", None), ("😀😀", None), ("12345", None), ("王" * 40, None),
+    ("她叫李秀兰", "李秀兰"),
+    # sentences about a person, not names: they are asked again rather than recorded
+    ("我是她儿子", None), ("我儿子", None), ("张伟他妈", None), ("我老伴", None),
 ])
 def test_names(text: str, name: str | None) -> None:
     assert parsing.clean_name(text) == name

@@ -80,3 +80,14 @@ def test_mid_form_question_person_and_out_of_scope(chat: Chat, stack: Stack,
     assert any(e["channel_user"] == chat.sender for e in queue["items"])
     reply = chat.text("今天天气怎么样")
     assert "社会救助" in reply and "叫什么名字" in reply  # redirected, and not taken as a name
+
+
+def test_helper_sentence_is_not_taken_for_a_name_and_a_question_mid_form(chat: Chat) -> None:
+    chat.text("我想给我妈申请低保")
+    reply = chat.text("我是她儿子")
+    assert "名字" in reply and "手机号" not in reply  # asked again, not recorded as a name
+    assert "手机号" in chat.text("王建国")
+    assert "申请人叫什么名字" in chat.text("13900001111")
+    assert "身份证号" in chat.text("她叫李秀兰")
+    reply = chat.text("低保要什么条件")
+    assert "依据" in reply and "身份证号" in reply  # answered, then the same question
