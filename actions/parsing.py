@@ -175,11 +175,13 @@ _NAME_PREFIXES = ("我的名字叫", "我的名字是", "名字叫", "名字是"
 _NAME = re.compile(r"^([\u4e00-\u9fff]{2,6}|[\u4e00-\u9fff]{1,8}([·•][\u4e00-\u9fff]{1,8}){1,3})$")
 
 
-# A pronoun or a relation word means a sentence about someone ("我是她儿子"), not a name.
+# A pronoun or a relation word means a sentence about someone ("我是她儿子"), and words of
+# amounts or questions an answer to another question ("每个月三千"): not a name.
 _NOT_A_NAME = re.compile("[我你他她您]|" + "|".join(
     ("儿子", "女儿", "闺女", "老伴", "老公", "老婆", "丈夫", "妻子", "爱人", "媳妇", "儿媳",
      "女婿", "孙子", "孙女", "爸爸", "妈妈", "父亲", "母亲", "爷爷", "奶奶", "外公", "外婆",
-     "哥哥", "姐姐", "弟弟", "妹妹")))
+     "哥哥", "姐姐", "弟弟", "妹妹",
+     "每个", "个月", "块钱", "多少", "没有", "不知道", "什么", "怎么")))
 
 
 def clean_name(text: str) -> str | None:

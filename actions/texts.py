@@ -81,7 +81,9 @@ def summary(case: dict[str, Any]) -> str:
     lines.append("家庭成员：" + ("；".join(
         f"{m['relation']}{m['name']}，{income(m['monthly_income'])}" for m in members)
         if members else "无（只有申请人）"))
-    lines.append(f"其他收入：每月{money(case['other_income'])}；存款：{money(case['deposits'])}")
+    other = money(case['other_income'])
+    lines.append(f"其他收入：{'每月' + other if other.endswith('元') else other}；"
+                 f"存款：{money(case['deposits'])}")
     lines.append(f"住房：{case['housing'] or '未填'}；车辆：{case['vehicle'] or '未填'}；"
                  f"经营：{case['business'] or '未填'}")
     lines.append(f"困难情况：{case['hardship'] or '未填'}")

@@ -64,6 +64,7 @@ def test_districts(text: str, district: str | None) -> None:
     ("她叫李秀兰", "李秀兰"),
     # sentences about a person, not names: they are asked again rather than recorded
     ("我是她儿子", None), ("我儿子", None), ("张伟他妈", None), ("我老伴", None),
+    ("每个月三千", None), ("不知道叫啥", None), ("万里", "万里"), ("王千", "王千"),
 ])
 def test_names(text: str, name: str | None) -> None:
     assert parsing.clean_name(text) == name
