@@ -22,6 +22,8 @@ NOT_PASSED_ON = ("现在转人工没有成功，请稍后再说一次“转人�
 FORM_GOES_ON = "我们先接着填申请，工作人员的回复会显示在这里。"
 STILL_UNCLEAR = "不好意思，我还是没弄明白。"
 DID_NOT_UNDERSTAND = "不好意思，我没太明白。可以换个说法，或者点下面的按钮。"
+PLEASE_CHOOSE = "不好意思，我没太明白。请点下面的按钮接着办，或者换个说法。"
+HUMAN_BUTTON = {"title": "转人工", "payload": "/request_human"}
 MENU_BUTTONS = [{"title": "申请救助", "payload": "/apply"},
                 {"title": "查询进度", "payload": "/check_progress"},
                 {"title": "转人工", "payload": "/request_human"}]
@@ -174,5 +176,23 @@ class ActionNotUnderstood(Action):
                   domain: DomainDict) -> list[EventType]:
         previous = tracker.get_slot(LOW_CONFIDENCE_SLOT)
         if previous is None or int(previous) != user_turn(tracker) - 1:
-            dispatcher.utter_message(text=DID_NOT_UNDERSTAND, buttons=MENU_BUTTONS)
+            offered = buttons_just_offered(tracker)
+            if offered:  # e.g. a name typed where the button 签署授权书 was offered
+                dispatcher.utter_message(text=PLEASE_CHOOSE, buttons=[*offered, HUMAN_BUTTON])
+            else:
+                dispatcher.utter_message(text=DID_NOT_UNDERSTAND, buttons=MENU_BUTTONS)
         return await low_confidence_turn(dispatcher, tracker, reason="没有听懂用户的话")
+
+
+def buttons_just_offered(tracker: Tracker) -> list[dict[str, str]]:
+    """The buttons of the bot's reply to the user's previous message (none if it had none)."""
+    seen_user = 0
+    buttons: list[dict[str, str]] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user += 1
+            if seen_user == 2:
+                break
+        elif event.get("event") == "bot" and seen_user == 1 and not buttons:
+            buttons = list((event.get("data") or {}).get("buttons") or [])
+    return [b for b in buttons if b.get("payload") != HUMAN_BUTTON["payload"]]

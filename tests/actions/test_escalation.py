@@ -201,3 +201,22 @@ async def test_fallback_answers_a_policy_question_it_can_and_otherwise_says_so()
     events = await ActionFallback().run(dispatcher, chat("阿巴阿巴"), {})
     assert "没太明白" in texts_of(dispatcher)[0]
     assert events == [SlotSet(LOW_CONFIDENCE_SLOT, 1.0), FollowupAction("action_listen")]
+
+
+async def test_not_understood_offers_again_the_buttons_just_shown() -> None:
+    """A name typed where the bot offered 签署授权书: that button again, not the main menu."""
+    sign = {"title": "签署授权书", "payload": "/sign"}
+    events = [{"event": "user", "text": "确认提交", "parse_data": {"intent": {"name": "submit"}}},
+              {"event": "bot", "text": "申请已提交！"},
+              {"event": "bot", "text": "下一步：……签署这份授权书", "data": {"buttons": [sign]}},
+              {"event": "user", "text": "李秀兰", "parse_data": {"intent": {"name": "inform"}}}]
+    tracker = Tracker.from_dict({"sender_id": f"esc-{secrets.token_hex(6)}", "slots": {},
+                                 "latest_message": events[-1]["parse_data"], "events": events})
+    dispatcher = CollectingDispatcher()
+    await ActionNotUnderstood().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert message["buttons"] == [sign, {"title": "转人工", "payload": "/request_human"}]
+
+    dispatcher = CollectingDispatcher()  # nothing offered just before: the main menu
+    await ActionNotUnderstood().run(dispatcher, chat("阿巴阿巴"), {})
+    assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == ["申请救助", "查询进度", "转人工"]

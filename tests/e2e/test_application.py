@@ -129,6 +129,8 @@ def test_volunteer_applies_for_an_old_man_who_signs_by_code(chat: Chat, stack: S
     reply = chat.text("老人八十一岁，无儿无女，腿脚不便，没有收入")
     assert "代办人：刘敏（网格员）" in reply
     case_no = case_number(chat.text("确认提交"))
+    offered = chat.say("刘敏")  # typed instead of tapping 签署授权书: that button again
+    assert [b["title"] for r in offered for b in r.get("buttons", [])] == ["签署授权书", "转人工"]
     reply = chat.text("签署授权书")
     codes = signing_codes(reply)
     assert list(codes) == ["申请人张德明"]
