@@ -3,6 +3,7 @@ the second failure explains differently and offers a person (the financial-demo 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -30,3 +31,13 @@ def accept(slot: str, tracker: Tracker, value: Any, **more: Any) -> dict[str, An
     counts = dict(tracker.get_slot("failed_attempts") or {})
     counts.pop(slot, None)
     return {slot: value, "failed_attempts": counts or None, **more}
+
+
+def parsed(slot: str, value: Any, parse: Callable[[str], Any], dispatcher: CollectingDispatcher,
+           hint: str) -> dict[str, Any]:
+    """The answer through `parse`; when that finds nothing, say how to answer (the form asks
+    again). For short closed fields (codes, ID tails) where explaining is enough."""
+    result = parse(str(value))
+    if result is None:
+        dispatcher.utter_message(text=hint)
+    return {slot: result}

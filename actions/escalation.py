@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import texts
 from actions.backend_client import BackendRefused, BackendUnavailable, backend
 from bot.components.urgency import urgent_words_in
 
@@ -23,7 +24,6 @@ FORM_GOES_ON = "我们先接着填申请，工作人员的回复会显示在这�
 STILL_UNCLEAR = "不好意思，我还是没弄明白。"
 DID_NOT_UNDERSTAND = "不好意思，我没太明白。可以换个说法，或者点下面的按钮。"
 PLEASE_CHOOSE = "不好意思，我没太明白。请点下面的按钮接着办，或者换个说法。"
-HUMAN_BUTTON = {"title": "转人工", "payload": "/request_human"}
 MENU_BUTTONS = [{"title": "申请救助", "payload": "/apply"},
                 {"title": "查询进度", "payload": "/check_progress"},
                 {"title": "转人工", "payload": "/request_human"}]
@@ -178,7 +178,7 @@ class ActionNotUnderstood(Action):
         if previous is None or int(previous) != user_turn(tracker) - 1:
             offered = buttons_just_offered(tracker)
             if offered:  # e.g. a name typed where the button 签署授权书 was offered
-                dispatcher.utter_message(text=PLEASE_CHOOSE, buttons=[*offered, HUMAN_BUTTON])
+                dispatcher.utter_message(text=PLEASE_CHOOSE, buttons=[*offered, texts.HUMAN_BUTTON])
             else:
                 dispatcher.utter_message(text=DID_NOT_UNDERSTAND, buttons=MENU_BUTTONS)
         return await low_confidence_turn(dispatcher, tracker, reason="没有听懂用户的话")
@@ -195,4 +195,4 @@ def buttons_just_offered(tracker: Tracker) -> list[dict[str, str]]:
                 break
         elif event.get("event") == "bot" and seen_user == 1 and not buttons:
             buttons = list((event.get("data") or {}).get("buttons") or [])
-    return [b for b in buttons if b.get("payload") != HUMAN_BUTTON["payload"]]
+    return [b for b in buttons if b.get("payload") != texts.HUMAN_BUTTON["payload"]]

@@ -18,7 +18,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import policy_search
+from actions import policy_search, texts
 from actions.escalation import LOW_CONFIDENCE_SLOT, ActionNotUnderstood, low_confidence_turn
 from actions.policy_search import Answer
 from actions.policy_texts import FaqEntry, Unit, library
@@ -26,7 +26,6 @@ from actions.policy_texts import FaqEntry, Unit, library
 logger = logging.getLogger(__name__)
 
 ARTICLE_SLOT = "article_id"
-HUMAN_BUTTON = {"title": "转人工", "payload": "/request_human"}
 MAX_CITED = 3  # units named in one "依据" line (and buttons offered)
 EXCERPT_CHARS = 110
 
@@ -99,11 +98,11 @@ def render(result: Answer, question: str) -> tuple[str, list[dict[str, Any]]]:
     best = result.best
     if best is None:
         if result.reason == "other_region":
-            return OTHER_REGION, [HUMAN_BUTTON]
+            return OTHER_REGION, [texts.HUMAN_BUTTON]
         offered = suggestions(result)
         if offered:
-            return CANNOT_ANSWER + "\n" + DID_YOU_MEAN, [*offered, HUMAN_BUTTON]
-        return CANNOT_ANSWER, [HUMAN_BUTTON]
+            return CANNOT_ANSWER + "\n" + DID_YOU_MEAN, [*offered, texts.HUMAN_BUTTON]
+        return CANNOT_ANSWER, [texts.HUMAN_BUTTON]
     if best.faq is not None:
         return faq_message(best.faq)
     quote = policy_search.index().passage(result.units[0], question, EXCERPT_CHARS)
@@ -194,7 +193,7 @@ class ActionShowArticle(Action):
         lib = await asyncio.get_running_loop().run_in_executor(None, library)
         unit = lib.units.get(article_id or "")
         if unit is None:
-            dispatcher.utter_message(text=ARTICLE_MISSING, buttons=[HUMAN_BUTTON])
+            dispatcher.utter_message(text=ARTICLE_MISSING, buttons=[texts.HUMAN_BUTTON])
         else:
             dispatcher.utter_message(text=article_text(unit))
         return [SlotSet(ARTICLE_SLOT, None)]

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import parsing, texts
+from actions.attempts import parsed
 from actions.backend_client import BackendRefused, BackendUnavailable, backend
 from actions.escalation import UrgentWordsInForms
 
@@ -62,17 +63,12 @@ class ValidateCaseLookupForm(UrgentWordsInForms, FormValidationAction):
 
     async def validate_lookup_case_no(self, value: Any, dispatcher: CollectingDispatcher,
                                       tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        case_no = parsing.find_case_no(str(value))
-        if case_no is None:
-            dispatcher.utter_message(text="案件编号是CQ开头的，比如 CQ261204-ABCD2345，请再输入一次。")
-        return {"lookup_case_no": case_no}
+        return parsed("lookup_case_no", value, parsing.find_case_no, dispatcher,
+                      "案件编号是CQ开头的，比如 CQ261204-ABCD2345，请再输入一次。")
 
     async def validate_lookup_id_tail(self, value: Any, dispatcher: CollectingDispatcher,
                                       tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        tail = parsing.find_id_tail(str(value))
-        if tail is None:
-            dispatcher.utter_message(text="请输入身份证号的最后4位，比如 123X。")
-        return {"lookup_id_tail": tail}
+        return parsed("lookup_id_tail", value, parsing.find_id_tail, dispatcher, texts.ID_TAIL_HINT)
 
 
 class ActionLookupCase(Action):

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import parsing, texts
+from actions.attempts import parsed
 from actions.backend_client import BackendRefused, BackendUnavailable, backend
 from actions.escalation import UrgentWordsInForms
 
@@ -103,24 +104,16 @@ class ValidateMemberSigningForm(UrgentWordsInForms, FormValidationAction):
 
     async def validate_signing_code(self, value: Any, dispatcher: CollectingDispatcher,
                                     tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        code = parsing.find_signing_code(str(value))
-        if code is None:
-            dispatcher.utter_message(text="签署码是8位字母和数字，比如 ABCD-EFGH，请再输入一次。")
-        return {"signing_code": code}
+        return parsed("signing_code", value, parsing.find_signing_code, dispatcher,
+                      "签署码是8位字母和数字，比如 ABCD-EFGH，请再输入一次。")
 
     async def validate_signer_name(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        name = parsing.clean_name(str(value))
-        if name is None:
-            dispatcher.utter_message(text="请输入您身份证上的姓名。")
-        return {"signer_name": name}
+        return parsed("signer_name", value, parsing.clean_name, dispatcher, "请输入您身份证上的姓名。")
 
     async def validate_signer_id_tail(self, value: Any, dispatcher: CollectingDispatcher,
                                       tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        tail = parsing.find_id_tail(str(value))
-        if tail is None:
-            dispatcher.utter_message(text="请输入身份证号的最后4位，比如 123X。")
-        return {"signer_id_tail": tail}
+        return parsed("signer_id_tail", value, parsing.find_id_tail, dispatcher, texts.ID_TAIL_HINT)
 
 
 class ActionRedeemSigningCode(Action):

@@ -8,6 +8,7 @@ TYPE_NAMES = {"dibao": "低保", "tekun": "特困人员救助供养", "linshi": 
               "dibao_edge": "低保边缘家庭"}
 HUKOU_NAMES = {"urban": "城镇户口", "rural": "农村户口"}
 HUMAN_BUTTON = {"title": "转人工", "payload": "/request_human"}
+ID_TAIL_HINT = "请输入身份证号的最后4位，比如 123X。"
 
 RESUMED = "您上次的申请还没填完，资料都保存着，我们接着填。"
 STARTED = "好的，我们开始填申请，一次问一个问题。随时可以说“取消”、“重新开始”或者“转人工”。"
